@@ -1,0 +1,3 @@
+from matchflow.cli import app
+
+app(prog_name="matchflow")

@@ -1,0 +1,334 @@
+"""The `matchflow` command line. Each command builds the settings once and passes them down."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from matchflow import __version__
+from matchflow.domain import DocumentKind
+from matchflow.settings import Settings, get_settings
+
+# Prefect's ephemeral API server can take 20-30 s to start on two cores.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+
+app = typer.Typer(
+    help="matchflow: match candidates' resumes and jobs (Prefect + Postgres/pgvector).",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+db_app = typer.Typer(help="Database: migrations, dictionaries, status.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def _open_database(settings: Settings):
+    """Engine + server info, turning setup problems into one clear CLI error."""
+    from storage.db import DatabaseError, check_server, database_engine
+
+    try:
+        engine = database_engine(settings)
+        return engine, check_server(engine, embedded=settings.database_url is None)
+    except DatabaseError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.callback(invoke_without_command=True)
+def main(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    if version:
+        console.print(f"matchflow {__version__}")
+        raise typer.Exit()
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: str = typer.Argument("head", help="Target revision."),
+    seed: bool = typer.Option(True, help="Upsert the dictionaries (skills, roles, industries, locations)."),
+) -> None:
+    """Apply migrations (idempotent) and seed the dictionaries."""
+    from storage.db import session_scope
+    from storage.migrate import migration_status, upgrade
+    from storage.seed import seed_dictionaries
+
+    settings = get_settings()
+    engine, info = _open_database(settings)
+    upgrade(engine, revision)
+    status = migration_status(engine)
+    console.print(f"database {info.url} (Postgres {info.version}, pgvector {info.pgvector}) at {status.current}")
+    if seed:
+        with session_scope(engine) as session:
+            counts = seed_dictionaries(session=session)
+        console.print("dictionaries: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument("-1", help="Target revision (default: one step back).")) -> None:
+    """Undo migrations down to REVISION."""
+    from storage.migrate import downgrade, migration_status
+
+    engine, _ = _open_database(get_settings())
+    downgrade(engine, revision)
+    console.print(f"now at revision {migration_status(engine).current}")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show the server in use and the schema revision."""
+    from storage.migrate import migration_status
+
+    settings = get_settings()
+    engine, info = _open_database(settings)
+    status = migration_status(engine)
+    kind = f"embedded ({settings.pgdata})" if info.embedded else "external"
+    console.print(f"server:   {info.url} [{kind}]")
+    console.print(f"postgres: {info.version}   pgvector available: {info.pgvector}")
+    state = "up to date" if status.up_to_date else "needs `matchflow db upgrade`"
+    console.print(f"revision: {status.current or '(empty database)'} / head {status.head} ({state})")
+
+
+class Kind(StrEnum):
+    resume = "resume"
+    job = "job"
+
+
+class Chain(StrEnum):
+    chain_a = "chain-a"
+    chain_b = "chain-b"
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
+                    TimeElapsedColumn(), console=err_console, transient=True)
+
+
+def _ingest(paths: list[Path], kind: DocumentKind, settings: Settings, engine):
+    from matchflow.pipeline.ingest import ingest_paths
+
+    with _progress() as progress:
+        bars = {"receive": progress.add_task(f"receiving {kind.value}s", total=None),
+                "parse": progress.add_task(f"parsing {kind.value}s", total=None)}
+        return ingest_paths(paths, kind, engine=engine, settings=settings,
+                            progress=lambda stage, n: progress.advance(bars[stage], n))
+
+
+def _ensure_schema(engine) -> None:
+    from storage.db import session_scope
+    from storage.migrate import migration_status, upgrade
+    from storage.seed import seed_dictionaries
+
+    if not migration_status(engine).up_to_date:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            seed_dictionaries(session=session)
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files and folders (recursive); CSV/JSON tables of jobs."),
+    kind: Kind = typer.Option(..., "--kind", help="What the documents are."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Store and parse documents from files and folders; exit 1 when any document failed."""
+    from matchflow.report import print_json, print_summary, summary_dict
+
+    settings = get_settings()
+    engine, _ = _open_database(settings)
+    _ensure_schema(engine)
+    try:
+        summary = _ingest(paths, DocumentKind(kind.value), settings, engine)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        print_json(console, summary_dict(summary))
+    else:
+        print_summary(console, f"ingested {kind.value}s", summary)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+def _resolve_document(ref: str, kind: DocumentKind, settings: Settings, engine) -> int:
+    """A document id for an ID (document id) or a PATH (ingested first)."""
+    import sqlalchemy as sa
+
+    from storage.db import session_scope
+    from storage.models import Document
+
+    if ref.isdigit():
+        with session_scope(engine) as session:
+            document = session.get(Document, int(ref))
+            if document is None or document.kind != kind.value:
+                raise _fail(f"no {kind.value} document with id {ref}")
+            return document.id
+    path = Path(ref)
+    summary = _ingest([path], kind, settings, engine)
+    if summary.failed:
+        failure = summary.failures[0]
+        raise _fail(f"{failure.document} could not be read ({failure.reason}): {failure.message}")
+    with session_scope(engine) as session:
+        document_id = session.scalar(
+            sa.select(Document.id).where(Document.source_path == str(path.resolve()), Document.kind == kind.value)
+            .order_by(Document.id.desc()).limit(1))
+        document = session.get(Document, document_id) if document_id else None
+        while document is not None and document.duplicate_of_id:
+            document = session.get(Document, document.duplicate_of_id)
+        if document is None:
+            raise _fail(f"{path} was not ingested")
+        return document.id
+
+
+@app.command()
+def match(
+    resume: str | None = typer.Option(None, "--resume", help="Resume document ID or PATH (ingested first)."),
+    job: str | None = typer.Option(None, "--job", help="Job document ID or PATH (ingested first)."),
+    top: int = typer.Option(10, "--top", min=1, max=200, help="How many matches to keep."),
+    as_json: bool = typer.Option(False, "--json", help="Print the matches as JSON."),
+) -> None:
+    """Run steps 3-7 (embed, search, rerank, analyse, save) for one document now."""
+    from matchflow.pipeline.embed import EmbedConfig, embed_batch, load_embedder, register_model
+    from matchflow.pipeline.match import MatchConfig, match_documents
+    from matchflow.report import matches_table, print_json
+    from storage.db import session_scope
+    from storage.matches import stored_matches
+    from storage.models import Document
+
+    if (resume is None) == (job is None):
+        raise _fail("give exactly one of --resume or --job")
+    settings = get_settings()
+    engine, _ = _open_database(settings)
+    _ensure_schema(engine)
+    kind = DocumentKind.RESUME if resume else DocumentKind.JOB
+    document_id = _resolve_document(resume or job, kind, settings, engine)
+    embedder = load_embedder(EmbedConfig(settings.embed_model, settings.embed_device, settings.embed_batch_size))
+    with err_console.status("embedding documents that lack vectors..."):
+        for each_kind in DocumentKind:
+            while True:
+                with session_scope(engine) as session:
+                    if not embed_batch(session=session, embedder=embedder, kind=each_kind, limit=64).processed:
+                        break
+    chain = "A" if kind is DocumentKind.RESUME else "B"
+    with session_scope(engine) as session:
+        model = register_model(session=session, embedder=embedder)
+        summary = match_documents(session=session, chain=chain, model=model, config=MatchConfig(top_k=top),
+                                  limit=1, device=embedder.device, document_ids=[document_id])
+        if not summary.processed:
+            raise _fail(f"document {document_id} has no text to match (see `matchflow db status` and its failure)")
+        document = session.get(Document, document_id)
+        owner = {"candidate_id": document.candidate_id} if chain == "A" else {"job_id": document.job_id}
+        rows = stored_matches(session=session, top=top, **owner)
+    if as_json:
+        print_json(console, rows)
+    else:
+        console.print(matches_table(rows, title=f"Matches for {kind.value} document {document_id}",
+                                    for_candidate=chain == "A"))
+
+
+@app.command()
+def matches(
+    candidate: int | None = typer.Option(None, "--candidate", help="Candidate ID: their best jobs."),
+    job: int | None = typer.Option(None, "--job", help="Job ID: its best candidates."),
+    top: int = typer.Option(10, "--top", min=1, max=200),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
+) -> None:
+    """Print the stored, scored and explained matches of a candidate or a job."""
+    from matchflow.report import matches_table, print_json
+    from storage.db import session_scope
+    from storage.matches import stored_matches
+
+    if (candidate is None) == (job is None):
+        raise _fail("give exactly one of --candidate or --job")
+    engine, _ = _open_database(get_settings())
+    with session_scope(engine) as session:
+        rows = stored_matches(session=session, candidate_id=candidate, job_id=job, top=top)
+    if as_json:
+        print_json(console, rows)
+    elif not rows:
+        console.print("no matches stored yet: run `matchflow run chain-a` / `chain-b` or `matchflow match`")
+    else:
+        title = f"Best jobs for candidate {candidate}" if candidate is not None else f"Best candidates for job {job}"
+        console.print(matches_table(rows, title=title, for_candidate=candidate is not None))
+
+
+@app.command("run")
+def run_chain(
+    chain: Chain = typer.Argument(..., help="chain-a: jobs for new resumes; chain-b: resumes for new jobs."),
+    source: str | None = typer.Option(None, "--source", help="Folder(s)/file(s), comma-separated; default Fillout."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most N files from the source."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1),
+    since: str | None = typer.Option(None, "--since", help="Fillout: submissions after this ISO time."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report what is pending; write nothing."),
+) -> None:
+    """Run a chain in this process (Prefect's ephemeral API when no server is configured)."""
+    settings = get_settings()
+    if source is None and settings.fillout_api_key is None:
+        raise _fail("no --source given and Fillout is not configured (MATCHFLOW_FILLOUT_API_KEY); "
+                    "pass --source PATH to read a folder")
+    engine, _ = _open_database(settings)
+    _ensure_schema(engine)
+    result = _run_flow(chain, source or "fillout", limit=limit, batch_size=batch_size, since=since, dry_run=dry_run)
+    from matchflow.report import print_json
+
+    print_json(console, result)
+
+
+def _run_flow(chain: Chain, source: str, **parameters):
+    from prefect.states import State
+
+    if chain is Chain.chain_a:
+        from flows.resume_chain import resume_chain as flow
+    else:
+        from flows.job_chain import job_chain as flow
+    with err_console.status(f"running {chain.value} (starting Prefect if needed)..."):
+        state = flow(source=source, return_state=True, **parameters)
+    if isinstance(state, State) and not state.is_completed():
+        raise _fail(f"{chain.value} ended {state.name}: {state.message}", code=1)
+    return state.result() if isinstance(state, State) else state
+
+
+def samples_dir() -> Path:
+    """The sample documents: $MATCHFLOW_SAMPLES, else the repository's samples/ folder."""
+    return Path(os.environ.get("MATCHFLOW_SAMPLES") or Path(__file__).resolve().parents[1] / "samples")
+
+
+@app.command()
+def demo(top: int = typer.Option(3, "--top", min=1, max=20, help="Matches shown per job.")) -> None:
+    """Ingest the sample resumes and jobs, run chain B then chain A on CPU, print the top matches per job."""
+    import sqlalchemy as sa
+
+    from matchflow.report import matches_table, print_summary
+    from storage.db import session_scope
+    from storage.matches import stored_matches
+    from storage.models import Job
+
+    settings = get_settings()
+    folder = samples_dir()
+    if not (folder / "resumes").is_dir():
+        raise _fail(f"sample documents not found in {folder}; set MATCHFLOW_SAMPLES")
+    engine, info = _open_database(settings)
+    console.print(f"[bold]1/4[/] database: {info.url}")
+    _ensure_schema(engine)
+    console.print("[bold]2/4[/] ingesting the sample jobs and resumes")
+    print_summary(console, "jobs", _ingest([folder / "jobs"], DocumentKind.JOB, settings, engine))
+    print_summary(console, "resumes", _ingest([folder / "resumes"], DocumentKind.RESUME, settings, engine))
+    console.print("[bold]3/4[/] chain B (resumes for each job), then chain A (jobs for each resume)")
+    for chain, source in ((Chain.chain_b, folder / "jobs"), (Chain.chain_a, folder / "resumes")):
+        result = _run_flow(chain, str(source), limit=None, batch_size=64, since=None, dry_run=False)
+        stages = result.get("stages", {})
+        console.print(f"  {chain.value}: " + ", ".join(
+            f"{step} {stats['seconds']:.1f}s" for step, stats in stages.items()))
+    console.print("[bold]4/4[/] top matches per job")
+    with session_scope(engine) as session:
+        jobs = session.execute(sa.select(Job.id, Job.title).where(Job.status == "open").order_by(Job.id)).all()
+        for job_id, title in jobs:
+            rows = stored_matches(session=session, job_id=job_id, top=top)
+            console.print(matches_table(rows, title=f"{title} (job {job_id})", for_candidate=False))

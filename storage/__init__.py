@@ -1,0 +1,1 @@
+"""Postgres + pgvector storage: engine (embedded by default), models, queries, migrations, seed data."""

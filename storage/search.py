@@ -1,0 +1,120 @@
+"""Both-way hybrid retrieval in Postgres: pgvector HNSW cosine + full-text, for a batch of queries at once.
+
+    vector_candidates    one statement: for every query document, its nearest targets (HNSW, LATERAL join)
+    fulltext_candidates  one statement: for every query document, targets ranked by ts_rank_cd over an OR
+                         query of its skills and titles, stemmed for English and Russian
+    fuse_rrf             reciprocal rank fusion of the two lists (tiny lists, so plain Python)
+
+Filters a recruiter expects are applied inside both statements: only current, non-duplicate documents;
+only open jobs / active candidates; optionally a location or remote-only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from matchflow.scoring import RRF_K
+
+HNSW_EF_SEARCH = 100  # >= the candidate count asked for; see docs for the recall trade-off
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    location: str | None = None  # substring of the target's location (job location or candidate city)
+    remote_only: bool = False
+
+
+@dataclass
+class Candidates:
+    """Per query document: target document id -> similarity / rank from each retriever."""
+
+    vector: dict[int, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
+    fulltext: dict[int, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _target_filter_sql(target_kind: str, filters: SearchFilters) -> str:
+    clauses = ["d.is_current", "d.status IN ('embedded', 'matched')", f"d.kind = '{target_kind}'"]
+    if target_kind == "job":
+        clauses.append("EXISTS (SELECT 1 FROM jobs j WHERE j.id = d.job_id AND j.status = 'open'"
+                       + (" AND j.remote = 'remote'" if filters.remote_only else "")
+                       + (" AND j.location_text ILIKE :location" if filters.location else "") + ")")
+    else:
+        clauses.append("EXISTS (SELECT 1 FROM candidates c WHERE c.id = d.candidate_id AND c.status = 'active')")
+        if filters.location:
+            clauses.append("d.fields->>'location' ILIKE :location")
+    return " AND ".join(clauses)
+
+
+def vector_candidates(*, session: Session, query_ids: list[int], target_kind: str, model_id: int,
+                      dimension: int, limit: int, filters: SearchFilters = SearchFilters()) -> dict[int, list]:
+    """Nearest targets by cosine similarity for each query document, in one round trip."""
+    dim = int(dimension)
+    session.execute(sa.text(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, limit)}"))
+    session.execute(sa.text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+    rows = session.execute(sa.text(f"""
+        SELECT q.document_id AS query_id, t.document_id, 1 - t.distance AS similarity
+        FROM embeddings q
+        CROSS JOIN LATERAL (
+            SELECT e.document_id, (e.embedding::vector({dim})) <=> (q.embedding::vector({dim})) AS distance
+            FROM embeddings e JOIN documents d ON d.id = e.document_id
+            WHERE e.model_id = :model_id AND e.kind = :target_kind AND e.section = 'document'
+              AND {_target_filter_sql(target_kind, filters)}
+            ORDER BY (e.embedding::vector({dim})) <=> (q.embedding::vector({dim}))
+            LIMIT :limit
+        ) t
+        WHERE q.model_id = :model_id AND q.section = 'document' AND q.document_id = ANY(:query_ids)
+        ORDER BY q.document_id, t.distance
+    """), {"model_id": model_id, "target_kind": target_kind, "limit": limit, "query_ids": query_ids,
+           "location": f"%{filters.location}%" if filters.location else None})
+    found: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for query_id, document_id, similarity in rows:
+        found[query_id].append((document_id, float(similarity)))
+    return found
+
+
+def fulltext_candidates(*, session: Session, query_ids: list[int], target_kind: str, limit: int,
+                        filters: SearchFilters = SearchFilters()) -> dict[int, list]:
+    """Targets ranked by full-text relevance to each query's skills and titles (English + Russian stems)."""
+    rows = session.execute(sa.text(f"""
+        WITH q AS (
+            SELECT qd.id AS query_id,
+                   coalesce((SELECT string_agg(s.name, ' ') FROM document_skills ds JOIN skills s ON s.id = ds.skill_id
+                             WHERE ds.document_id = qd.id), '')
+                   || ' ' || coalesce((SELECT string_agg(value, ' ')
+                                       FROM jsonb_array_elements_text(qd.fields->'titles')), '') AS terms
+            FROM documents qd WHERE qd.id = ANY(:query_ids)
+        ), tq AS (  -- OR of the terms, stemmed both ways: each target is stemmed by its own language
+            SELECT query_id,
+                   replace(plainto_tsquery('english', terms)::text, '&', '|')::tsquery
+                   || replace(plainto_tsquery('russian', terms)::text, '&', '|')::tsquery AS query
+            FROM q
+        )
+        SELECT tq.query_id, t.id, t.rank
+        FROM tq CROSS JOIN LATERAL (
+            SELECT d.id, ts_rank_cd(d.search_tsv, tq.query) AS rank
+            FROM documents d
+            WHERE numnode(tq.query) > 0 AND d.search_tsv @@ tq.query
+              AND {_target_filter_sql(target_kind, filters)}
+            ORDER BY rank DESC, d.id
+            LIMIT :limit
+        ) t
+        ORDER BY tq.query_id, t.rank DESC
+    """), {"query_ids": query_ids, "limit": limit,
+           "location": f"%{filters.location}%" if filters.location else None})
+    found: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for query_id, document_id, rank in rows:
+        found[query_id].append((document_id, float(rank)))
+    return found
+
+
+def fuse_rrf(*ranked_lists: list[tuple[int, float]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: sum of 1 / (k + rank) over the lists; best first."""
+    scores: dict[int, float] = defaultdict(float)
+    for ranked in ranked_lists:
+        for rank, (document_id, _) in enumerate(ranked, start=1):
+            scores[document_id] += 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))

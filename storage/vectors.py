@@ -1,0 +1,73 @@
+"""Vector storage helpers: one partial HNSW cosine index per embedding model and kind.
+
+`embeddings.embedding` has no fixed dimension so vectors of several models can coexist (a model change
+re-embeds in the background while searches keep using the old model's vectors). pgvector can only index a
+fixed dimension, so each model gets a partial expression index over `embedding::vector(dim)`; searches
+must use the same expression (`vector_expression`) for the planner to pick the index.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from pgvector.sqlalchemy import Vector
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from storage.models import Embedding, EmbeddingModel
+
+# HNSW build parameters: pgvector's defaults are m=16, ef_construction=64; 16/128 gives better recall at
+# 100k vectors for a modest build-time cost. ef_search is set per query (see storage/search.py).
+HNSW_M = 16
+HNSW_EF_CONSTRUCTION = 128
+
+
+KINDS = ("resume", "job")
+
+
+def index_name(model_id: int, kind: str) -> str:
+    return f"ix_embeddings_hnsw_model_{model_id}_{kind}"
+
+
+def vector_expression(dimension: int) -> sa.ColumnElement:
+    """`embedding::vector(dim)`, the expression the per-model HNSW index is built on."""
+    return sa.cast(Embedding.embedding, Vector(dimension))
+
+
+def ensure_vector_index(*, session: Session, model: EmbeddingModel) -> list[str]:
+    """Create the model's HNSW cosine indexes (one per document kind) if missing; returns their names.
+
+    Partial on model, kind and the whole-document section, so a search for jobs walks a graph of jobs only.
+    """
+    names = []
+    for kind in KINDS:
+        name = index_name(model.id, kind)
+        session.execute(
+            sa.text(
+                f"CREATE INDEX IF NOT EXISTS {name} ON embeddings "
+                f"USING hnsw ((embedding::vector({int(model.dimension)})) vector_cosine_ops) "
+                f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION}) "
+                f"WHERE model_id = {int(model.id)} AND kind = '{kind}' AND section = 'document'"
+            )
+        )
+        names.append(name)
+    return names
+
+
+def get_or_create_model(*, session: Session, name: str, revision: str, dimension: int,
+                        max_seq_length: int | None = None) -> EmbeddingModel:
+    """The embedding_models row for this model (and its index), created on first use."""
+    model = session.scalars(
+        sa.select(EmbeddingModel).where(EmbeddingModel.name == name, EmbeddingModel.revision == revision)
+    ).one_or_none()
+    if model is None:
+        statement = (
+            insert(EmbeddingModel)
+            .values(name=name, revision=revision, dimension=dimension, max_seq_length=max_seq_length)
+            .on_conflict_do_nothing(index_elements=["name", "revision"])
+        )
+        session.execute(statement)
+        model = session.scalars(
+            sa.select(EmbeddingModel).where(EmbeddingModel.name == name, EmbeddingModel.revision == revision)
+        ).one()
+    ensure_vector_index(session=session, model=model)
+    return model
