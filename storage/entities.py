@@ -83,3 +83,90 @@ def replace_document_skills(*, session: Session, document_id: int, rows: list[di
     session.execute(sa.delete(DocumentSkill).where(DocumentSkill.document_id == document_id))
     if rows:
         session.execute(insert(DocumentSkill).values(rows).on_conflict_do_nothing())
+
+
+def _dictionary_ids(session: Session, model: type, names: list[str]) -> list[int]:
+    if not names:
+        return []
+    return list(session.scalars(sa.select(model.id).where(model.name.in_(names))))
+
+
+def record_candidate_submission(*, session: Session, candidate_id: int, source_record_id: int | None,
+                                structured: dict[str, Any], skills: list[str], location: str | None) -> int:
+    """The candidate's application (once per source record) with salary wish, address and dictionary links."""
+    from matchflow.taxonomy import canonical_industry, canonical_role, canonical_skill
+    from storage.models import (
+        Address,
+        CandidateSubmission,
+        Industry,
+        Role,
+        SalaryExpectation,
+        submission_industries,
+        submission_locations,
+        submission_roles,
+        submission_skills,
+    )
+
+    existing = session.scalar(sa.select(CandidateSubmission.id).where(
+        CandidateSubmission.source_record_id == source_record_id)) if source_record_id else None
+    if existing:
+        return existing
+    submission = CandidateSubmission(candidate_id=candidate_id, source_record_id=source_record_id,
+                                     answers=structured.get("answers") or {},
+                                     remote_preference=structured.get("remote"))
+    session.add(submission)
+    session.flush()
+    if structured.get("salary_min") or structured.get("salary_max"):
+        session.add(SalaryExpectation(candidate_id=candidate_id, submission_id=submission.id,
+                                      minimum=structured.get("salary_min"), maximum=structured.get("salary_max"),
+                                      currency=structured.get("currency"),
+                                      period=structured.get("salary_period") or "year"))
+    place = structured.get("location") or location
+    place_id = location_id(session=session, name=place)
+    if place:
+        session.add(Address(candidate_id=candidate_id, raw=place, location_id=place_id))
+    known_skills = skill_ids(session=session)
+    wanted_skills = {*(canonical_skill(s) for s in structured.get("skills") or []), *skills}
+    links = [
+        (submission_skills, "skill_id", [known_skills.get(name) for name in wanted_skills if name]),
+        (submission_roles, "role_id", _dictionary_ids(session, Role, [
+            r for r in (canonical_role(x) for x in structured.get("roles") or []) if r])),
+        (submission_industries, "industry_id", _dictionary_ids(session, Industry, [
+            i for i in (canonical_industry(x) for x in structured.get("industries") or []) if i])),
+        (submission_locations, "location_id", [place_id] if place_id else []),
+    ]
+    for table, column, ids in links:
+        rows = [{"submission_id": submission.id, column: value} for value in set(ids) if value]
+        if rows:
+            session.execute(insert(table).values(rows).on_conflict_do_nothing())
+    return submission.id
+
+
+def record_job_details(*, session: Session, job: Job, structured: dict[str, Any], required: list[str],
+                       nice: list[str], titles: list[str]) -> None:
+    """The job's contact, skills (required / nice-to-have), roles and industry links."""
+    from matchflow.taxonomy import canonical_industry, canonical_role
+    from storage.models import Contact, Industry, JobSkill, Role, job_industries, job_roles
+
+    if job.company_id and (structured.get("contact_email") or structured.get("contact_name")):
+        known = session.scalar(sa.select(Contact.id).where(Contact.company_id == job.company_id,
+                                                           Contact.email == structured.get("contact_email")))
+        if not known:
+            session.add(Contact(company_id=job.company_id, name=structured.get("contact_name"),
+                                email=structured.get("contact_email"), phone=structured.get("contact_phone")))
+    ids = skill_ids(session=session)
+    session.execute(sa.delete(JobSkill).where(JobSkill.job_id == job.id))
+    rows = {ids[name]: "required" for name in required if name in ids}
+    rows.update({ids[name]: "nice" for name in nice if name in ids and ids[name] not in rows})
+    if rows:
+        session.execute(insert(JobSkill).values([{"job_id": job.id, "skill_id": skill_id, "requirement": kind}
+                                                 for skill_id, kind in rows.items()]))
+    role_ids = _dictionary_ids(session, Role, [r for r in (canonical_role(t) for t in titles) if r])
+    if role_ids:
+        session.execute(insert(job_roles).values([{"job_id": job.id, "role_id": i} for i in set(role_ids)])
+                        .on_conflict_do_nothing())
+    industry = canonical_industry(structured.get("industry") or "")
+    industry_ids = _dictionary_ids(session, Industry, [industry] if industry else [])
+    if industry_ids:
+        session.execute(insert(job_industries).values([{"job_id": job.id, "industry_id": i} for i in industry_ids])
+                        .on_conflict_do_nothing())

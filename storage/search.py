@@ -51,7 +51,13 @@ def _target_filter_sql(target_kind: str, filters: SearchFilters) -> str:
 
 def vector_candidates(*, session: Session, query_ids: list[int], target_kind: str, model_id: int,
                       dimension: int, limit: int, filters: SearchFilters = SearchFilters()) -> dict[int, list]:
-    """Nearest targets by cosine similarity for each query document, in one round trip."""
+    """Nearest targets by cosine similarity for each query document, in one round trip.
+
+    The model id, kind and dimension are written into the SQL (they are ints and a fixed word), because
+    the planner only uses a partial index whose predicate it can prove from constants.
+    """
+    if target_kind not in ("resume", "job"):
+        raise ValueError(f"unknown document kind {target_kind!r}")
     dim = int(dimension)
     session.execute(sa.text(f"SET LOCAL hnsw.ef_search = {max(HNSW_EF_SEARCH, limit)}"))
     session.execute(sa.text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
@@ -61,14 +67,14 @@ def vector_candidates(*, session: Session, query_ids: list[int], target_kind: st
         CROSS JOIN LATERAL (
             SELECT e.document_id, (e.embedding::vector({dim})) <=> (q.embedding::vector({dim})) AS distance
             FROM embeddings e JOIN documents d ON d.id = e.document_id
-            WHERE e.model_id = :model_id AND e.kind = :target_kind AND e.section = 'document'
+            WHERE e.model_id = {int(model_id)} AND e.kind = '{target_kind}' AND e.section = 'document'
               AND {_target_filter_sql(target_kind, filters)}
             ORDER BY (e.embedding::vector({dim})) <=> (q.embedding::vector({dim}))
             LIMIT :limit
         ) t
         WHERE q.model_id = :model_id AND q.section = 'document' AND q.document_id = ANY(:query_ids)
         ORDER BY q.document_id, t.distance
-    """), {"model_id": model_id, "target_kind": target_kind, "limit": limit, "query_ids": query_ids,
+    """), {"model_id": model_id, "limit": limit, "query_ids": query_ids,
            "location": f"%{filters.location}%" if filters.location else None})
     found: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for query_id, document_id, similarity in rows:

@@ -64,8 +64,12 @@ def get_or_create_model(*, session: Session, name: str, revision: str, dimension
             insert(EmbeddingModel)
             .values(name=name, revision=revision, dimension=dimension, max_seq_length=max_seq_length)
             .on_conflict_do_nothing(index_elements=["name", "revision"])
+            .returning(EmbeddingModel.id)
         )
-        session.execute(statement)
+        created_id = session.execute(statement).scalar_one_or_none()
+        if created_id is not None:
+            for kind in KINDS:  # an index left behind by a deleted model with the same id is stale
+                session.execute(sa.text(f"DROP INDEX IF EXISTS {index_name(created_id, kind)}"))
         model = session.scalars(
             sa.select(EmbeddingModel).where(EmbeddingModel.name == name, EmbeddingModel.revision == revision)
         ).one()

@@ -1,0 +1,76 @@
+"""Every number that shapes a match score, named in one place so docs and stored results can cite them.
+
+Bump SCORING_VERSION whenever a value here (or a feature formula in rerank.py) changes: each stored
+match result records the version it was scored with, so old and new scores are never mixed up.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+SCORING_VERSION = "2026.11-1"
+
+# Category weights of the feature reranker (rerank.py); they sum to 1. Users may pass their own:
+# unknown names are rejected, the rest renormalised (rerank.validate_weights).
+DEFAULT_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({
+    "semantic": 0.30,  # cosine similarity of the document (and section) vectors
+    "required_skills": 0.30,  # IDF-weighted share of the job's required skills the resume shows
+    "nice_skills": 0.05,  # share of nice-to-have skills
+    "title": 0.10,  # candidate's roles vs the job title
+    "experience": 0.10,  # years of experience vs the seniority the job expects
+    "location": 0.10,  # same city / remote-compatible
+    "salary": 0.05,  # candidate's expectation vs the job's range
+})
+FEATURES = tuple(DEFAULT_WEIGHTS)
+
+NEUTRAL = 0.5  # a feature whose inputs are unknown neither helps nor hurts
+
+# Semantic feature: blend of whole-document and section (skills/experience vs requirements) cosines.
+SECTION_SIMILARITY_WEIGHT = 0.4
+
+# Optional cross-encoder: final = (1 - w) * feature score + w * sigmoid(cross-encoder logit).
+CROSS_ENCODER_WEIGHT = 0.3
+
+# Reciprocal rank fusion of the vector and full-text result lists: score = sum 1 / (RRF_K + rank).
+RRF_K = 60
+
+# Years of experience each seniority expects: (minimum, maximum or None for open-ended).
+SENIORITY_YEARS: MappingProxyType[str, tuple[float, float | None]] = MappingProxyType({
+    "intern": (0.0, 0.0),
+    "junior": (0.0, 2.0),
+    "middle": (2.0, 5.0),
+    "senior": (5.0, None),
+    "lead": (7.0, None),
+    "head": (10.0, None),
+})
+OVERQUALIFIED_SLACK_YEARS = 3.0  # years past the range before any over-qualification penalty
+OVERQUALIFIED_PENALTY_PER_YEAR = 0.05
+OVERQUALIFIED_FLOOR = 0.7  # over-qualification costs at most 30 % of the experience feature
+
+# Salary: a candidate asking this fraction above the job's maximum scores 0 on salary.
+SALARY_GAP_TO_ZERO = 0.5
+SALARY_PERIOD_FACTORS: MappingProxyType[str, float] = MappingProxyType({
+    "year": 1.0, "month": 12.0, "week": 52.0, "day": 260.0, "hour": 2080.0,
+})
+
+# Location scores.
+LOCATION_SAME_CITY = 1.0
+LOCATION_REMOTE = 1.0  # remote job, candidate open to remote
+LOCATION_REMOTE_BUT_WANTS_ONSITE = 0.7
+LOCATION_HYBRID_OTHER_CITY = 0.2
+LOCATION_ONSITE_OTHER_CITY = 0.1  # candidates do relocate, so not zero
+LOCATION_SAME_CITY_BUT_WANTS_REMOTE = 0.8
+
+# Reverse score (how well the job fits the candidate's wishes), weights summing to 1.
+REVERSE_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({
+    "salary": 0.4, "location": 0.3, "title": 0.3,
+})
+
+# Match-quality bands on the 0-100 score.
+STRONG_MATCH_THRESHOLD = 75
+GOOD_MATCH_THRESHOLD = 60
+WEAK_MATCH_THRESHOLD = 40
+
+# Sentiment label cut-offs on the [-1, 1] score.
+SENTIMENT_POSITIVE_THRESHOLD = 0.05
+SENTIMENT_NEGATIVE_THRESHOLD = -0.05

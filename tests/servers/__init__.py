@@ -1,0 +1,1 @@
+"""Real local HTTP servers that speak third-party protocols, for tests."""
