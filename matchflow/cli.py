@@ -16,6 +16,7 @@ from matchflow.settings import Settings, get_settings
 
 # Prefect's ephemeral API server can take 20-30 s to start on two cores.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry calls from a closed network
 
 app = typer.Typer(
     help="matchflow: match candidates' resumes and jobs (Prefect + Postgres/pgvector).",
@@ -25,7 +26,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database: migrations, dictionaries, status.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-console = Console()
+console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
 
 
@@ -92,7 +93,7 @@ def db_status() -> None:
     engine, info = _open_database(settings)
     status = migration_status(engine)
     kind = f"embedded ({settings.pgdata})" if info.embedded else "external"
-    console.print(f"server:   {info.url} [{kind}]")
+    console.print(f"server:   {info.url} ({kind})", markup=False)
     console.print(f"postgres: {info.version}   pgvector available: {info.pgvector}")
     state = "up to date" if status.up_to_date else "needs `matchflow db upgrade`"
     console.print(f"revision: {status.current or '(empty database)'} / head {status.head} ({state})")
@@ -267,6 +268,7 @@ def run_chain(
     batch_size: int = typer.Option(64, "--batch-size", min=1),
     since: str | None = typer.Option(None, "--since", help="Fillout: submissions after this ISO time."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what is pending; write nothing."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run's statistics as JSON."),
 ) -> None:
     """Run a chain in this process (Prefect's ephemeral API when no server is configured)."""
     settings = get_settings()
@@ -276,9 +278,12 @@ def run_chain(
     engine, _ = _open_database(settings)
     _ensure_schema(engine)
     result = _run_flow(chain, source or "fillout", limit=limit, batch_size=batch_size, since=since, dry_run=dry_run)
-    from matchflow.report import print_json
+    from matchflow.report import print_json, run_table
 
-    print_json(console, result)
+    if as_json or dry_run:
+        print_json(console, result)
+    else:
+        console.print(run_table(result))
 
 
 def _run_flow(chain: Chain, source: str, **parameters):
@@ -305,7 +310,7 @@ def demo(top: int = typer.Option(3, "--top", min=1, max=20, help="Matches shown 
     """Ingest the sample resumes and jobs, run chain B then chain A on CPU, print the top matches per job."""
     import sqlalchemy as sa
 
-    from matchflow.report import matches_table, print_summary
+    from matchflow.report import matches_table, print_summary, run_table
     from storage.db import session_scope
     from storage.matches import stored_matches
     from storage.models import Job
@@ -322,10 +327,7 @@ def demo(top: int = typer.Option(3, "--top", min=1, max=20, help="Matches shown 
     print_summary(console, "resumes", _ingest([folder / "resumes"], DocumentKind.RESUME, settings, engine))
     console.print("[bold]3/4[/] chain B (resumes for each job), then chain A (jobs for each resume)")
     for chain, source in ((Chain.chain_b, folder / "jobs"), (Chain.chain_a, folder / "resumes")):
-        result = _run_flow(chain, str(source), limit=None, batch_size=64, since=None, dry_run=False)
-        stages = result.get("stages", {})
-        console.print(f"  {chain.value}: " + ", ".join(
-            f"{step} {stats['seconds']:.1f}s" for step, stats in stages.items()))
+        console.print(run_table(_run_flow(chain, str(source), limit=None, batch_size=64, since=None, dry_run=False)))
     console.print("[bold]4/4[/] top matches per job")
     with session_scope(engine) as session:
         jobs = session.execute(sa.select(Job.id, Job.title).where(Job.status == "open").order_by(Job.id)).all()

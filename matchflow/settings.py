@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     fillout_job_form_id: str | None = None
     fillout_file_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     fillout_mapping: Path | None = Field(default=None, description="Question-to-field mapping file.")
+    fillout_allow_private_hosts: bool = Field(
+        default=False, description="Allow file downloads from private/loopback addresses (tests, on-prem only).")
 
     @field_validator("fillout_file_hosts", mode="before")
     @classmethod

@@ -76,7 +76,7 @@ def retire_previous_versions(*, session: Session, document: Document) -> int:
 
 
 def skill_ids(*, session: Session) -> dict[str, int]:
-    return dict(session.execute(sa.select(Skill.name, Skill.id)).tuples().all())
+    return dict(session.execute(sa.select(Skill.name, Skill.id)).all())
 
 
 def replace_document_skills(*, session: Session, document_id: int, rows: list[dict[str, Any]]) -> None:

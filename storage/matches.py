@@ -49,7 +49,7 @@ def skill_document_frequencies(*, session: Session) -> tuple[dict[str, int], int
         sa.select(Skill.name, sa.func.count(DocumentSkill.document_id))
         .join(DocumentSkill, DocumentSkill.skill_id == Skill.id)
         .where(DocumentSkill.document_id.in_(current)).group_by(Skill.name)
-    ).tuples().all())
+    ).all())
     total = session.scalar(sa.select(sa.func.count()).select_from(current.subquery())) or 0
     return counts, total
 
@@ -62,7 +62,7 @@ def current_results(*, session: Session, chain: str, source_document_ids: list[i
         .where(MatchSession.chain == chain, MatchSession.is_current,
                MatchSession.source_document_id.in_(source_document_ids), MatchResult.rank <= top)
         .order_by(MatchSession.source_document_id, MatchResult.rank)
-    ).tuples().all())
+    ).all())
 
 
 def document_label(document: Document, title: str | None = None) -> str:
@@ -113,7 +113,7 @@ def stored_matches(*, session: Session, candidate_id: int | None = None, job_id:
         pairs = list(session.execute(
             sa.select(MatchSession, MatchResult).join(MatchResult, MatchResult.session_id == MatchSession.id)
             .where(MatchSession.chain == other_chain, MatchSession.is_current, entity)
-            .order_by(MatchResult.score.desc()).limit(top)).tuples().all())
+            .order_by(MatchResult.score.desc()).limit(top)).all())
     rows = []
     for rank, (match_session, result) in enumerate(pairs, start=1):
         matched_id = result.job_document_id if candidate_id is not None else result.resume_document_id

@@ -55,14 +55,19 @@ def migrated_engine(settings):
     dispose_engines()
 
 
-@pytest.fixture
-def engine(migrated_engine) -> Iterator:
-    """A migrated database with empty data tables (dictionaries kept)."""
-    yield migrated_engine
+def reset_data(engine) -> None:
+    """Empty every data table (dictionaries kept)."""
     import sqlalchemy as sa
 
     from storage.models import Base
 
     tables = [t.name for t in Base.metadata.sorted_tables if t.name not in KEPT_TABLES]
-    with migrated_engine.begin() as conn:
+    with engine.begin() as conn:
         conn.execute(sa.text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def engine(migrated_engine) -> Iterator:
+    """A migrated database with empty data tables (dictionaries kept)."""
+    yield migrated_engine
+    reset_data(migrated_engine)

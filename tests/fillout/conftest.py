@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-# `tests.servers` must be importable under plain `pytest` too (not only `python -m pytest`);
-# drop this once pyproject's [tool.pytest.ini_options] has pythonpath = ["."].
-_REPO_ROOT = str(Path(__file__).resolve().parents[2])
-if _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
-
-from matchflow.fillout.client import FilloutClient  # noqa: E402
-from tests.servers.fillout_server import FilloutServer  # noqa: E402
+from matchflow.fillout.client import FilloutClient
+from tests.servers.fillout_server import FilloutServer
 
 
 class SleepRecorder:

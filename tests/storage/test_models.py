@@ -137,6 +137,7 @@ def test_vector_search_uses_the_models_hnsw_index(engine):
         )
         plan = "\n".join(row[0] for row in explained)
         assert index_name(model_id, "job") in plan, plan
-        query = sa.select(m.Embedding.document_id).where(m.Embedding.model_id == model_id, m.Embedding.kind == "job").order_by(
-            vector_expression(8).cosine_distance(np.ones(8, dtype=np.float32))).limit(5)
+        query = (sa.select(m.Embedding.document_id)
+                 .where(m.Embedding.model_id == model_id, m.Embedding.kind == "job")
+                 .order_by(vector_expression(8).cosine_distance(np.ones(8, dtype=np.float32))).limit(5))
         assert len(conn.execute(query).all()) == 5

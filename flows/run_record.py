@@ -1,0 +1,148 @@
+"""Bookkeeping of one chain run: the one-run-per-chain lock, per-stage statistics, progress and artifacts.
+
+    with ChainRun("A", parameters, settings) as run:   # takes the chain's lock, inserts pipeline_runs
+        run.record("parse", summary, seconds, device)   # accumulates statistics, updates the progress artifact
+    # on exit: statistics stored in pipeline_runs, a table artifact and a markdown artifact of the top matches
+
+Concurrency rule: one run of a chain at a time. A second run finds the chain's Postgres advisory lock
+taken and ends at once as Cancelled (`ChainAlreadyRunning`); chains A and B have different locks and
+claim different documents, so they run side by side.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact
+from prefect.context import FlowRunContext
+
+from matchflow.pipeline.summary import StageSummary
+from matchflow.settings import Settings
+from storage.db import session_scope
+from storage.matches import run_top_matches
+from storage.models import PipelineRun
+from tasks.common import engine_for
+
+CHAIN_LOCK_KEYS = {"A": 74_201, "B": 74_202}
+CHAIN_SLUGS = {"A": "chain-a", "B": "chain-b"}
+STEPS = ("fetch", "parse", "gpu-check", "embed", "search", "rerank", "analyze", "save")
+
+
+class ChainAlreadyRunning(RuntimeError):
+    """Another run of the same chain holds its lock."""
+
+
+@dataclass
+class StageStats:
+    processed: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicate: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    task_runs: int = 0
+    device: str = "cpu"
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+
+def _in_flow() -> bool:
+    return FlowRunContext.get() is not None
+
+
+class ChainRun:
+    def __init__(self, chain: str, parameters: dict[str, Any], settings: Settings) -> None:
+        self.chain = chain
+        self.parameters = parameters
+        self.engine = engine_for(settings)
+        self.stats: dict[str, StageStats] = {}
+        self.run_id: int | None = None
+        self._lock_conn: sa.Connection | None = None
+        self._progress_id = None
+        self.fallbacks: list[dict[str, str]] = []  # steps the GPU did not finish, done on CPU
+        self._started = time.perf_counter()
+
+    def __enter__(self) -> ChainRun:
+        self._lock_conn = self.engine.connect()
+        locked = self._lock_conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"),
+                                         {"key": CHAIN_LOCK_KEYS[self.chain]}).scalar()
+        self._lock_conn.commit()
+        if not locked:
+            self._lock_conn.close()
+            raise ChainAlreadyRunning(f"chain {self.chain} is already running; this run was cancelled")
+        context = FlowRunContext.get()
+        with session_scope(self.engine) as session:
+            run = PipelineRun(chain=CHAIN_SLUGS[self.chain], parameters=self.parameters,
+                              flow_run_id=str(context.flow_run.id) if context and context.flow_run else None)
+            session.add(run)
+            session.flush()
+            self.run_id = run.id
+        if _in_flow():
+            self._progress_id = create_progress_artifact(
+                progress=0.0, key=f"{CHAIN_SLUGS[self.chain]}-progress",
+                description=f"Chain {self.chain}: share of the eight steps done")
+        return self
+
+    def record(self, step: str, summary: StageSummary | None, seconds: float, device: str = "cpu",
+               task_runs: int = 1) -> None:
+        stats = self.stats.setdefault(step, StageStats(device=device))
+        stats.seconds += seconds
+        stats.task_runs += task_runs
+        stats.device = device
+        if summary is not None:
+            for name in ("processed", "new", "updated", "unchanged", "duplicate", "failed"):
+                setattr(stats, name, getattr(stats, name) + getattr(summary, name))
+            stats.failures += [vars(f) for f in summary.failures][:50]
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        if self._progress_id is None:
+            return
+        from prefect.artifacts import update_progress_artifact
+
+        done = sum(1 for step in STEPS if step in self.stats)
+        update_progress_artifact(self._progress_id, progress=100.0 * done / len(STEPS))
+
+    def summary(self) -> dict[str, Any]:
+        return {"chain": self.chain, "pipeline_run_id": self.run_id,
+                "seconds": round(time.perf_counter() - self._started, 2),
+                "stages": {step: vars(stats) for step, stats in self.stats.items()},
+                "gpu_fallbacks": self.fallbacks}
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        status = "completed" if exc is None else "failed"
+        summary = self.summary()
+        if exc is not None:
+            summary["error"] = f"{type(exc).__name__}: {exc}"[:500]
+        try:
+            with session_scope(self.engine) as session:
+                session.execute(sa.update(PipelineRun).where(PipelineRun.id == self.run_id).values(
+                    status=status, stats=summary, finished_at=datetime.now(UTC)))
+                top = run_top_matches(session=session, pipeline_run_id=self.run_id, per_document=3, documents=20)
+            if _in_flow():
+                self._publish(summary, top)
+        finally:
+            if self._lock_conn is not None:
+                self._lock_conn.close()  # closing the session releases the advisory lock
+
+    def _publish(self, summary: dict[str, Any], top: list[dict[str, Any]]) -> None:
+        slug = CHAIN_SLUGS[self.chain]
+        rows = [{"step": step, **{k: v for k, v in stats.items() if k != "failures"}}
+                for step, stats in summary["stages"].items()]
+        create_table_artifact(key=f"{slug}-stats", table=rows,
+                              description=f"Chain {self.chain} run {self.run_id}: statistics per step")
+        lines = [f"# Chain {self.chain}: top matches of run {self.run_id}", ""]
+        if not top:
+            lines.append("No new matches in this run.")
+        else:
+            lines += ["| source | rank | match | score | matched skills | missing skills |",
+                      "|---|---|---|---|---|---|"]
+            for row in top:
+                lines.append(f"| {row['source']} | {row['rank']} | {row['target']} | {row['score']:.0f} | "
+                             f"{', '.join(row['matched_skills'][:6])} | {', '.join(row['missing_skills'][:6])} |")
+        create_markdown_artifact(key=f"{slug}-top-matches", markdown="\n".join(lines),
+                                 description=f"Chain {self.chain}: best matches per document")

@@ -1,0 +1,143 @@
+"""The chain steps both chains share, each a loop of batch-sized task runs that records its statistics.
+
+Task runs grow with batches, not documents: every task call handles up to `batch_size` documents.
+Steps 3 and 4-7 are handed to the GPU pool's inference deployment when the pool is ready; whatever the
+GPU run did not finish (down, crashed, timed out) is done here on this process, and the fallback is logged
+and recorded in the run's statistics, so a chain always completes.
+"""
+
+from __future__ import annotations
+
+import time
+
+from prefect import get_run_logger
+from prefect.deployments import run_deployment
+
+from flows.run_record import ChainRun
+from matchflow.domain import DocumentKind
+from matchflow.pipeline.match import MatchConfig
+from matchflow.pipeline.summary import StageSummary
+from matchflow.settings import Settings
+from tasks.analyze import analyze, save_results
+from tasks.embed import embed_documents
+from tasks.gpu import GpuPoolStatus, check_gpu
+from tasks.parse import parse_documents
+from tasks.rerank import rerank_candidates
+from tasks.search import next_queries, search_candidates
+from tasks.sources import list_files, receive_files
+
+MAX_BATCHES = 100_000  # a guard against a stage that never drains
+
+
+def fetch_step(run: ChainRun, source: str, kind: DocumentKind, settings: Settings, *, since: str | None,
+               limit: int | None, batch_size: int) -> None:
+    """Step 0: Fillout submissions, or the files of a folder, stored as received."""
+    started = time.perf_counter()
+    summary, batches = StageSummary(), 0
+    if source == "fillout":
+        from tasks.fillout import fetch_submissions
+
+        summary = fetch_submissions(kind, settings, since=since, limit=limit, batch_size=batch_size)
+        batches = 1
+    else:
+        paths = [part for part in source.split(",") if part]
+        files = list_files(paths, limit=limit)
+        for start in range(0, len(files), batch_size):
+            summary.merge(receive_files(files[start:start + batch_size], kind, settings, batch_size=batch_size))
+            batches += 1
+    run.record("fetch", summary, time.perf_counter() - started, task_runs=batches)
+
+
+def parse_step(run: ChainRun, kind: DocumentKind, settings: Settings, *, batch_size: int) -> None:
+    """Step 1: parse every received document of `kind`, batch by batch."""
+    started = time.perf_counter()
+    summary, batches = StageSummary(), 0
+    for _ in range(MAX_BATCHES):
+        batch = parse_documents(kind, settings, batch_size=batch_size, workers=settings.parse_workers)
+        batches += 1
+        summary.merge(batch)
+        if batch.processed + batch.duplicate + batch.failed == 0:
+            break
+    run.record("parse", summary, time.perf_counter() - started, task_runs=batches)
+
+
+def gpu_check_step(run: ChainRun, settings: Settings) -> GpuPoolStatus:
+    """Step 2: the GPU pool's readiness (the gpu-health flow starts the host; this only reads)."""
+    started = time.perf_counter()
+    if not settings.gpu_enabled:
+        status = GpuPoolStatus(pool=settings.gpu_pool, ready=False, status="DISABLED", detail="gpu_enabled=false")
+    else:
+        status = check_gpu(settings.gpu_pool)
+    run.record("gpu-check", None, time.perf_counter() - started, device="gpu" if status.ready else "cpu")
+    return status
+
+
+def _hand_to_gpu(run: ChainRun, settings: Settings, parameters: dict, step: str) -> bool:
+    """Run the inference deployment on the GPU pool and wait (bounded); False when it did not complete."""
+    logger = get_run_logger()
+    try:
+        flow_run = run_deployment(settings.inference_deployment, parameters=parameters,
+                                  timeout=settings.gpu_handoff_timeout_s, as_subflow=True)
+    except Exception as exc:  # noqa: BLE001 - any failure to hand off means: do it here on CPU
+        logger.warning("GPU hand-off for %s failed (%s); finishing on CPU", step, type(exc).__name__)
+        run.fallbacks.append({"step": step, "reason": f"{type(exc).__name__}: {exc}"[:300]})
+        return False
+    state = flow_run.state
+    if state is None or not state.is_completed():
+        name = state.name if state else "no state"
+        logger.warning("GPU inference run for %s ended %s; finishing the rest on CPU", step, name)
+        run.fallbacks.append({"step": step, "reason": f"inference run {flow_run.id} ended {name}"})
+        return False
+    return True
+
+
+def embed_step(run: ChainRun, kinds: list[DocumentKind], settings: Settings, *, batch_size: int,
+               gpu: GpuPoolStatus) -> None:
+    """Step 3: vectors for the query documents, then for targets not yet embedded."""
+    started = time.perf_counter()
+    device = "cpu"
+    if gpu.ready and _hand_to_gpu(run, settings, {"stage": "embed", "kinds": [k.value for k in kinds],
+                                                  "batch_size": batch_size}, "embed"):
+        device = "gpu"
+    summary, batches = StageSummary(), 0
+    for kind in kinds:  # what the GPU did not finish (or everything, on CPU)
+        for _ in range(MAX_BATCHES):
+            batch = embed_documents(kind, settings, batch_size=batch_size)
+            batches += 1
+            summary.merge(batch)
+            if batch.processed == 0:
+                break
+    if summary.processed and device == "gpu":
+        device = "gpu+cpu"
+    run.record("embed", summary, time.perf_counter() - started, device=device, task_runs=batches)
+
+
+def match_steps(run: ChainRun, chain: str, settings: Settings, config: MatchConfig, *, batch_size: int,
+                gpu: GpuPoolStatus) -> None:
+    """Steps 4-7 per batch of query documents: search, rerank, analyze, save."""
+    device = "cpu"
+    if gpu.ready and _hand_to_gpu(run, settings, {"stage": "match", "chain": chain, "batch_size": batch_size,
+                                                  "top_k": config.top_k}, "match"):
+        device = "gpu"
+    for _ in range(MAX_BATCHES):
+        started = time.perf_counter()
+        query_ids = next_queries(chain, settings, batch_size=batch_size)
+        if not query_ids:
+            break
+        batch = search_candidates(chain, query_ids, settings, config)
+        run.record("search", None, time.perf_counter() - started)
+        started = time.perf_counter()
+        batch = rerank_candidates(batch, settings, config)
+        run.record("rerank", None, time.perf_counter() - started)
+        started = time.perf_counter()
+        batch = analyze(batch)
+        run.record("analyze", None, time.perf_counter() - started)
+        started = time.perf_counter()
+        saved = save_results(batch, settings, config, run.run_id, "cpu")
+        run.record("save", saved, time.perf_counter() - started)
+    for step in ("search", "rerank", "analyze", "save"):
+        if step not in run.stats:
+            run.record(step, None, 0.0, device=device, task_runs=0)
+        elif device == "gpu":
+            run.stats[step].device = "gpu+cpu"
+

@@ -1,0 +1,103 @@
+"""Job-only fields: seniority, work mode (remote / hybrid / onsite), and which skills are required
+versus nice to have (by section, and by "is a plus" / "будет плюсом" markers on the line).
+"""
+
+from __future__ import annotations
+
+import re
+
+from matchflow.domain import SkillHit
+from matchflow.parsing.sections import Section
+
+SENIORITY_ORDER = ("intern", "junior", "middle", "senior", "lead", "head")
+_SENIORITY: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "head",
+        re.compile(
+            r"\b(head of|director|vp|vice president|cto|cio|chief)\b|руководитель отдела|"
+            r"директор|начальник|head\b",
+            re.I,
+        ),
+    ),
+    (
+        "lead",
+        re.compile(
+            r"\b(lead|team lead|tech lead|principal)\b|тимлид|техлид|ведущий|"
+            r"руководитель группы|лид\b",
+            re.I,
+        ),
+    ),
+    ("senior", re.compile(r"\b(senior|sr\.?)\b|старший|сеньор|синьор", re.I)),
+    ("middle", re.compile(r"\b(middle|mid[- ]level|intermediate)\b|мидл", re.I)),
+    ("junior", re.compile(r"\b(junior|jr\.?|entry[- ]level|new grad)\b|младший|джун", re.I)),
+    ("intern", re.compile(r"\b(intern|internship|trainee)\b|стажер|стажёр|стажировк|практикант", re.I)),
+)
+
+
+def seniority(title_text: str, body_text: str, required_years: float | None) -> str | None:
+    """From the title first (most specific), then the years asked for (under 3 -> junior,
+    3-4 -> middle, 5+ -> senior), then level words in the body ("lead" and "head" are not
+    trusted there: "lead the design" is a verb, not a level).
+    """
+    for level, pattern in _SENIORITY:
+        if pattern.search(title_text):
+            return level
+    if required_years is not None:
+        if required_years < 3:
+            return "junior"
+        return "middle" if required_years < 5 else "senior"
+    for level, pattern in _SENIORITY:
+        if level not in {"lead", "head"} and pattern.search(body_text):
+            return level
+    return None
+
+
+_HYBRID = re.compile(
+    r"\bhybrid\b|гибрид|частично удал|\d\s*(?:days?|дн\w*)\s*(?:in|в)\s*(?:the )?(?:office|офисе)", re.I
+)
+_REMOTE = re.compile(
+    r"\bremote(?:ly)?\b|work from home|\bwfh\b|fully distributed|удал[её]нн?|удал[её]нка|"
+    r"дистанционн",
+    re.I,
+)
+_ONSITE = re.compile(r"\bon[- ]?site\b|\bin[- ]office\b|in the office|office[- ]based|в офисе|офис\b", re.I)
+
+
+def work_mode(text: str) -> str | None:
+    """remote | hybrid | onsite; hybrid wins when several are named ("remote or office" is hybrid)."""
+    remote, onsite = bool(_REMOTE.search(text)), bool(_ONSITE.search(text))
+    if _HYBRID.search(text) or (remote and onsite):
+        return "hybrid"
+    if remote:
+        return "remote"
+    return "onsite" if onsite else None
+
+
+_NICE_MARK = re.compile(
+    r"nice[- ]to[- ]have|\bis a plus\b|\ba plus\b|\bplus\b|\bpreferred\b|\bbonus\b|\bdesirable\b|\bideally\b|"
+    r"будет плюсом|плюсом будет|преимуществ|желательно|приветствуется",
+    re.I,
+)
+
+
+def split_required(
+    text: str, hits: list[SkillHit], sections: list[Section]
+) -> tuple[list[SkillHit], list[SkillHit]]:
+    """(required, nice_to_have): a hit is nice to have when it sits in the nice_to_have section or on a
+    line with a "plus / preferred / будет плюсом" marker; every other hit is required.
+    A skill listed in both places counts as required.
+    """
+    required: dict[str, SkillHit] = {}
+    nice: dict[str, SkillHit] = {}
+    for hit in hits:
+        section = next((s.name for s in sections if s.start <= hit.start < s.end), "other")
+        line_start = text.rfind("\n", 0, hit.start) + 1
+        line_end = text.find("\n", hit.end)
+        line = text[line_start : line_end if line_end != -1 else len(text)]
+        if section == "benefits":
+            continue  # "we pay for AWS courses" is not a requirement
+        is_nice = section == "nice_to_have" or bool(_NICE_MARK.search(line))
+        target = nice if is_nice else required
+        target.setdefault(hit.skill, hit)
+    nice = {k: v for k, v in nice.items() if k not in required}
+    return list(required.values()), list(nice.values())

@@ -1,0 +1,106 @@
+"""Receive stage: store each incoming record exactly as received, its file content-addressed, and a document.
+
+Idempotent by key: the same record key with the same bytes is `unchanged` (nothing written), new bytes
+make a new version of the record (history kept), and the same bytes under another key are a `duplicate`
+linked to the first document. Nothing is parsed here, so receiving is cheap and never loses input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from matchflow.domain import FailureReason
+from matchflow.pipeline.summary import StageSummary
+from matchflow.sources.base import IncomingDocument
+from storage.files import store_file
+from storage.models import Document, SourceRecord
+
+
+def payload_hash(item: IncomingDocument) -> str:
+    """Hash of the record as received: its payload and its bytes (a changed answer or file is an update)."""
+    digest = hashlib.sha256(json.dumps(item.payload, sort_keys=True, default=str).encode())
+    digest.update(hashlib.sha256(item.data or b"").digest())
+    return digest.hexdigest()
+
+
+def _latest_record(session: Session, item: IncomingDocument) -> SourceRecord | None:
+    return session.scalars(
+        sa.select(SourceRecord)
+        .where(SourceRecord.source == item.source, SourceRecord.form_id == item.form_id,
+               SourceRecord.external_id == item.record_key, SourceRecord.is_latest)
+        .order_by(SourceRecord.version.desc())
+        .limit(1)
+    ).first()
+
+
+def _original_with_file(session: Session, kind: str, file_hash: str) -> int | None:
+    return session.scalar(
+        sa.select(Document.id)
+        .where(Document.kind == kind, Document.file_hash == file_hash, Document.duplicate_of_id.is_(None),
+               Document.status != "failed")
+        .order_by(Document.id)
+        .limit(1)
+    )
+
+
+def receive_batch(items: list[IncomingDocument], *, session: Session, files_dir: Path,
+                  submission_ids: dict[str, int] | None = None) -> StageSummary:
+    """Store a batch of incoming documents in the caller's transaction.
+
+    Each item counts once: new, updated (a new version of a known record), unchanged, duplicate or failed.
+    """
+    summary = StageSummary()
+    for item in items:
+        digest = payload_hash(item)
+        previous = _latest_record(session, item)
+        if previous is not None and previous.payload_hash == digest:
+            summary.unchanged += 1
+            continue
+        record = SourceRecord(
+            source=item.source, form_id=item.form_id, external_id=item.record_key, kind=item.kind.value,
+            version=(previous.version + 1) if previous else 1, payload=item.payload, payload_hash=digest,
+            submitted_at=item.submitted_at, source_updated_at=item.updated_at,
+            problems=[item.problem] if item.problem else [],
+        )
+        if previous is not None:
+            previous.is_latest = False
+        session.add(record)
+        session.flush()
+
+        document = Document(kind=item.kind.value, source_record_id=record.id, filename=item.filename,
+                            source_id=item.record_key if item.source != "folder" else None,
+                            source_path=item.record_key if item.source == "folder" else None,
+                            fields={"structured": item.structured} if item.structured else {})
+        if submission_ids and item.record_key in submission_ids:
+            document.submission_id = submission_ids[item.record_key]
+        if item.data is None:
+            reason, _, message = (item.problem or "download_failed: no data").partition(": ")
+            document.file_hash = digest
+            document.status = "failed"
+            document.failure_reason = reason if reason in FailureReason.__members__.values() else "download_failed"
+            document.failure_message = message or reason
+            summary.fail(item.filename or item.record_key, document.failure_reason, document.failure_message)
+        else:
+            document.file_hash = store_file(session=session, files_dir=files_dir, data=item.data,
+                                            name=item.filename, mime_type="application/octet-stream")
+            document.file_sha256 = document.file_hash
+            original = _original_with_file(session, item.kind.value, document.file_hash)
+            if original is not None:
+                document.status, document.duplicate_of_id = "duplicate", original
+                summary.duplicate += 1
+            else:
+                document.status = "received"
+                if previous is not None:
+                    summary.updated += 1
+                else:
+                    summary.new += 1
+        session.add(document)
+        session.flush()
+        if document.status == "received":
+            summary.outcomes[document.id] = "updated" if previous is not None else "new"
+    return summary

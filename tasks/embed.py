@@ -1,0 +1,30 @@
+"""Step 3 on this process (CPU, or a local GPU): embed documents lacking the current model's vectors."""
+
+from __future__ import annotations
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from matchflow.domain import DocumentKind
+from matchflow.pipeline.embed import EmbedConfig, embed_batch, load_embedder
+from matchflow.pipeline.summary import StageSummary
+from matchflow.settings import Settings
+from storage.db import session_scope
+from tasks.common import engine_for
+from tasks.retry import IO_TASK_OPTIONS
+
+
+def embed_config(settings: Settings) -> EmbedConfig:
+    return EmbedConfig(model_name=settings.embed_model, device=settings.embed_device,
+                       batch_size=settings.embed_batch_size)
+
+
+@task(name="embed-documents", cache_policy=NO_CACHE, **IO_TASK_OPTIONS)
+def embed_documents(kind: DocumentKind, settings: Settings, batch_size: int = 64) -> StageSummary:
+    """Embed up to `batch_size` documents of `kind`; the model is loaded once per process."""
+    embedder = load_embedder(embed_config(settings))
+    with session_scope(engine_for(settings)) as session:
+        summary = embed_batch(session=session, embedder=embedder, kind=kind, limit=batch_size)
+    get_run_logger().info("embedded %d %s documents on %s with %s", summary.processed, kind.value,
+                          embedder.device, embedder.model_name)
+    return summary
