@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact
 from prefect.context import FlowRunContext
 
+from matchflow.logs import install_redaction
 from matchflow.pipeline.summary import StageSummary
 from matchflow.settings import Settings
 from storage.db import session_scope
@@ -58,6 +59,7 @@ class ChainRun:
     def __init__(self, chain: str, parameters: dict[str, Any], settings: Settings) -> None:
         self.chain = chain
         self.parameters = parameters
+        self.settings = settings
         self.engine = engine_for(settings)
         self.stats: dict[str, StageStats] = {}
         self.run_id: int | None = None
@@ -67,12 +69,14 @@ class ChainRun:
         self._started = time.perf_counter()
 
     def __enter__(self) -> ChainRun:
+        install_redaction(self.settings)
         self._lock_conn = self.engine.connect()
         locked = self._lock_conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"),
                                          {"key": CHAIN_LOCK_KEYS[self.chain]}).scalar()
         self._lock_conn.commit()
         if not locked:
             self._lock_conn.close()
+            self._lock_conn = None
             raise ChainAlreadyRunning(f"chain {self.chain} is already running; this run was cancelled")
         context = FlowRunContext.get()
         with session_scope(self.engine) as session:
@@ -126,8 +130,20 @@ class ChainRun:
             if _in_flow():
                 self._publish(summary, top)
         finally:
-            if self._lock_conn is not None:
-                self._lock_conn.close()  # closing the session releases the advisory lock
+            self._release_lock()
+
+    def _release_lock(self) -> None:
+        """Unlock explicitly: a pooled connection's session (and its lock) outlives `close()`."""
+        if self._lock_conn is None:
+            return
+        try:
+            self._lock_conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": CHAIN_LOCK_KEYS[self.chain]})
+            self._lock_conn.commit()
+        except sa.exc.DBAPIError:
+            self._lock_conn.invalidate()  # the server session is gone, and the lock with it
+        finally:
+            self._lock_conn.close()
+            self._lock_conn = None
 
     def _publish(self, summary: dict[str, Any], top: list[dict[str, Any]]) -> None:
         slug = CHAIN_SLUGS[self.chain]

@@ -158,6 +158,58 @@ def ingest(
     raise typer.Exit(1 if summary.failed else 0)
 
 
+class Form(StrEnum):
+    resume = "resume"
+    job = "job"
+
+
+@app.command()
+def fetch(
+    form: list[Form] = typer.Option(None, "--form", help="Which form(s) to fetch; default both configured."),
+    since: str | None = typer.Option(None, "--since", help="Re-read submissions after this ISO time."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Fetch new Fillout submissions and their files now, then parse them; exit 1 when any failed."""
+    from datetime import datetime
+
+    from matchflow.fillout.errors import FilloutError
+    from matchflow.pipeline.fetch import fetch_form
+    from matchflow.pipeline.ingest import parse_received
+    from matchflow.report import print_json, print_summary, summary_dict
+
+    settings = get_settings()
+    forms = form or [f for f, configured in ((Form.resume, settings.fillout_resume_form_id),
+                                            (Form.job, settings.fillout_job_form_id)) if configured]
+    if not forms:
+        raise _fail("no Fillout form configured: set MATCHFLOW_FILLOUT_RESUME_FORM_ID / MATCHFLOW_FILLOUT_JOB_FORM_ID")
+    try:
+        after = datetime.fromisoformat(since) if since else None
+    except ValueError:
+        raise _fail(f"--since {since!r} is not an ISO date/time (e.g. 2026-11-01T00:00:00+00:00)") from None
+    engine, _ = _open_database(settings)
+    _ensure_schema(engine)
+    results, failed = {}, False
+    for each in forms:
+        kind = DocumentKind(each.value)
+        try:
+            with err_console.status(f"fetching {kind.value} submissions from Fillout..."):
+                summary = fetch_form(kind, settings=settings, engine=engine, since=after)
+        except FilloutError as exc:
+            raise _fail(str(exc)) from None
+        parsed = parse_received(kind, engine=engine, settings=settings, batch_size=32)
+        summary.failed += parsed.failed
+        summary.duplicate += parsed.duplicate
+        summary.failures += parsed.failures
+        failed = failed or bool(summary.failed)
+        results[kind.value] = summary
+    if as_json:
+        print_json(console, {name: summary_dict(summary) for name, summary in results.items()})
+    else:
+        for name, summary in results.items():
+            print_summary(console, f"fetched {name} submissions", summary)
+    raise typer.Exit(1 if failed else 0)
+
+
 def _resolve_document(ref: str, kind: DocumentKind, settings: Settings, engine) -> int:
     """A document id for an ID (document id) or a PATH (ingested first)."""
     import sqlalchemy as sa
@@ -334,3 +386,34 @@ def demo(top: int = typer.Option(3, "--top", min=1, max=20, help="Matches shown 
         for job_id, title in jobs:
             rows = stored_matches(session=session, job_id=job_id, top=top)
             console.print(matches_table(rows, title=f"{title} (job {job_id})", for_candidate=False))
+
+
+class GpuPoolType(StrEnum):
+    docker = "docker"
+    process = "process"
+
+
+@app.command()
+def deploy(
+    file: Path = typer.Option(Path("prefect.yaml"), "--file", help="The project file with the deployments."),
+    gpu_pool_type: GpuPoolType = typer.Option(
+        GpuPoolType.docker, "--gpu-pool-type",
+        help="docker: containers with an NVIDIA device request; process: a worker on a GPU machine (or tests)."),
+    pause_schedules: bool = typer.Option(False, "--pause-schedules", help="Create the cron schedules inactive."),
+) -> None:
+    """Create or update the work pools, queues, deployments and automations in PREFECT_API_URL (idempotent)."""
+    from matchflow.deploy import DeployError
+    from matchflow.deploy import deploy as apply_project
+
+    try:
+        changes = apply_project(file, get_settings(), gpu_pool_type=gpu_pool_type.value,
+                                pause_schedules=pause_schedules)
+    except DeployError as exc:
+        raise _fail(str(exc)) from None
+    colours = {"created": "green", "updated": "yellow", "unchanged": "dim", "skipped": "red"}
+    for change in changes:
+        note = f"  ({change.note})" if change.note else ""
+        console.print(f"[{colours.get(change.action, 'white')}]{change.action:>9}[/] {change.kind:<10} "
+                      f"{change.name}{note}")
+    counts = {action: sum(c.action == action for c in changes) for action in colours}
+    console.print(", ".join(f"{n} {action}" for action, n in counts.items() if n))

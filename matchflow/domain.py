@@ -48,6 +48,9 @@ class DocumentError(Exception):
     def __str__(self) -> str:
         return f"{self.reason.value}: {self.message}"
 
+    def __reduce__(self):  # picklable across processes and Prefect result storage
+        return (DocumentError, (self.reason, self.message))
+
 
 class ParsedDocument(BaseModel):
     text: str

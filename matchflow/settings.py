@@ -41,12 +41,44 @@ class Settings(BaseSettings):
     gpu_handoff_timeout_s: float = Field(default=900.0, gt=0)
     parse_workers: int = Field(default=1, ge=1, le=32, description="Parser processes per batch.")
 
+    # orchestration (prefect.yaml, `matchflow deploy`, flows/gpu_health.py, flows/maintenance.py)
+    timezone: str | None = Field(default=None, description="Timezone of every cron schedule; unset = prefect.yaml's.")
+    notification_block: str | None = Field(
+        default=None, description="Prefect notification block ('block-type-slug/name') the automations notify.")
+    gpu_starter: str = Field(default="none", pattern="^(none|docker|command|http)$",
+                             description="How gpu-health starts the GPU host when no worker is online.")
+    gpu_start_wait_s: float = Field(default=300.0, ge=0, description="How long gpu-health waits for the pool.")
+    gpu_start_poll_s: float = Field(default=5.0, gt=0)
+    gpu_start_command: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="command starter: argv (JSON list or a shell-like string; no shell).")
+    gpu_stop_command: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    gpu_command_allowlist: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["prefect", "docker", "systemctl", "ssh"],
+        description="Executables the command starter may run: bare names (found on PATH) or absolute paths.")
+    gpu_docker_image: str = "matchflow-worker:cuda"
+    gpu_docker_container: str = "matchflow-gpu-worker"
+    gpu_docker_network: str | None = None
+    gpu_docker_gpus: int = Field(default=-1, description="GPUs requested from the NVIDIA runtime; -1 = all.")
+    gpu_start_url: str | None = None
+    gpu_stop_url: str | None = None
+    gpu_http_token: SecretStr | None = Field(default=None, description="Bearer token for the http starter.")
+    gpu_http_token_block: str | None = Field(default=None, description="Prefect Secret block holding the token.")
+    gpu_http_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Hosts the http starter may reach over plain http (else https only).")
+    gpu_idle_minutes: float = Field(default=60.0, gt=0, description="gpu-maintenance stops a host idle this long.")
+    inference_flow: str = Field(default="inference", description="Flow name whose runs count as GPU activity.")
+    retention_raw_file_days: int = Field(default=180, ge=1)
+    retention_session_days: int = Field(default=90, ge=1)
+    retention_failed_days: int = Field(default=30, ge=1)
+
     fillout_api_key: SecretStr | None = None
     fillout_base_url: str = "https://api.fillout.com/v1/api"
     fillout_resume_form_id: str | None = None
     fillout_job_form_id: str | None = None
     fillout_file_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     fillout_mapping: Path | None = Field(default=None, description="Question-to-field mapping file.")
+    fillout_update_lookback_hours: float = Field(
+        default=72.0, ge=0, description="Re-read this window before the watermark to catch edited submissions.")
     fillout_allow_private_hosts: bool = Field(
         default=False, description="Allow file downloads from private/loopback addresses (tests, on-prem only).")
 
@@ -55,6 +87,25 @@ class Settings(BaseSettings):
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
             return [host.strip().lower() for host in value.split(",") if host.strip()]
+        return value
+
+    @field_validator("gpu_start_command", "gpu_stop_command", mode="before")
+    @classmethod
+    def _split_argv(cls, value: object) -> object:
+        """A JSON list, or a shell-like string split with shlex (it is never given to a shell)."""
+        if isinstance(value, str):
+            import json
+            import shlex
+
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else shlex.split(text)
+        return value
+
+    @field_validator("gpu_command_allowlist", "gpu_http_allowed_hosts", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @property

@@ -3,12 +3,17 @@
 The watermark advances only after every submission of the run is committed, to the latest submission
 time seen; a crash before that re-reads the window next time, and receiving is idempotent (same
 submission and bytes -> unchanged), so nothing is stored twice and nothing is skipped.
+
+Fillout filters `afterDate` by submission time, so an edit to an older submission (a newer
+`lastUpdatedAt`) is only seen when that submission is inside the window: each run re-reads the last
+`fillout_update_lookback_hours` before the watermark, and an edited submission becomes a new version of
+its record. Edits older than that need `--since`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -43,8 +48,10 @@ def fetch_form(kind: DocumentKind, *, settings: Settings, engine: Engine, since:
     form_id = form_id_for(kind, settings)
     mapping = load_mapping(settings.fillout_mapping)
     with session_scope(engine) as session:
-        after = since or read_watermark(session=session, source="fillout", form_id=form_id)
-    summary, latest, seen = StageSummary(), after, 0
+        watermark = read_watermark(session=session, source="fillout", form_id=form_id)
+    lookback = timedelta(hours=settings.fillout_update_lookback_hours)
+    after = since or (watermark - lookback if watermark else None)
+    summary, latest, seen = StageSummary(), watermark, 0
     with FilloutClient(settings.fillout_api_key.get_secret_value(), base_url=settings.fillout_base_url,
                        transport=api_transport) as client, \
             httpx.Client(timeout=FILE_TIMEOUT, transport=file_transport) as files_client:
@@ -61,14 +68,14 @@ def fetch_form(kind: DocumentKind, *, settings: Settings, engine: Engine, since:
         for submission in _limited(client.iter_submissions(form_id, after=after), limit):
             seen += 1
             batch.extend(to_documents(submission, form_id=form_id, mapping=mapping, fetcher=fetcher))
-            stamp = submission.last_updated_at or submission.submission_time
+            stamp = submission.submission_time
             if stamp and (latest is None or stamp > latest):
                 latest = stamp
             if len(batch) >= batch_size:
                 flush()
         if batch:
             flush()
-    if latest is not None and limit is None:  # a limited run has not seen everything up to `latest`
+    if latest is not None and limit is None and since is None:  # a partial run has not seen all up to `latest`
         with session_scope(engine) as session:
             advance_watermark(session=session, source="fillout", form_id=form_id, watermark=latest)
     summary.processed = seen

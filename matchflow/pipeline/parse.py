@@ -40,10 +40,13 @@ def parse_documents(documents: list[Document], *, files_dir: Path, max_bytes: in
 
 
 def _content_original(session: Session, document: Document, content_hash: str) -> int | None:
+    """The first other document with this text; earlier versions of the same record do not count."""
+    lineage = document.source_path or document.source_id or ""
     return session.scalar(
         sa.select(Document.id).where(Document.kind == document.kind, Document.content_hash == content_hash,
                                      Document.id != document.id, Document.duplicate_of_id.is_(None),
-                                     Document.status.notin_(["failed", "received"]))
+                                     Document.status.notin_(["failed", "received"]),
+                                     sa.func.coalesce(Document.source_path, Document.source_id, "") != lineage)
         .order_by(Document.id).limit(1)
     )
 

@@ -38,11 +38,13 @@ def _latest_record(session: Session, item: IncomingDocument) -> SourceRecord | N
     ).first()
 
 
-def _original_with_file(session: Session, kind: str, file_hash: str) -> int | None:
+def _original_with_file(session: Session, kind: str, file_hash: str, record_key: str) -> int | None:
+    """The first document with these bytes from another record (an earlier version of this record is not
+    a duplicate: an edited submission with the same file is an update)."""
     return session.scalar(
         sa.select(Document.id)
         .where(Document.kind == kind, Document.file_hash == file_hash, Document.duplicate_of_id.is_(None),
-               Document.status != "failed")
+               Document.status != "failed", sa.func.coalesce(Document.source_path, Document.source_id) != record_key)
         .order_by(Document.id)
         .limit(1)
     )
@@ -89,7 +91,7 @@ def receive_batch(items: list[IncomingDocument], *, session: Session, files_dir:
             document.file_hash = store_file(session=session, files_dir=files_dir, data=item.data,
                                             name=item.filename, mime_type="application/octet-stream")
             document.file_sha256 = document.file_hash
-            original = _original_with_file(session, item.kind.value, document.file_hash)
+            original = _original_with_file(session, item.kind.value, document.file_hash, item.record_key)
             if original is not None:
                 document.status, document.duplicate_of_id = "duplicate", original
                 summary.duplicate += 1

@@ -54,11 +54,11 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     if path.suffix.lower() == ".json":
         data = json.loads(raw)
         return data if isinstance(data, list) else data.get("jobs", [])
-    try:
-        dialect = csv.Sniffer().sniff(raw[:8192], delimiters=",;\t")
+    try:  # only the delimiter: the sniffer guesses `doublequote` wrong on quoted "" and splits rows apart
+        delimiter = csv.Sniffer().sniff(raw[:8192], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    return list(csv.DictReader(io.StringIO(raw), dialect=dialect))
+        delimiter = ","
+    return list(csv.DictReader(io.StringIO(raw), delimiter=delimiter))
 
 
 def render_job_text(row: dict[str, Any]) -> str:

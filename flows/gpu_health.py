@@ -1,0 +1,155 @@
+"""GPU health: is a worker online in the GPU pool? If not, start the GPU host and wait (bounded) for it.
+
+    1. read-gpu-pool    the pool's status and its workers' heartbeats, from the Prefect API
+    2. start-gpu-host   only when no worker is online: the configured starter (docker | command | http)
+    3. wait-gpu-ready   poll the pool until it is READY with an online worker, at most `wait_s` seconds
+    4. record           a `gpu_checks` row and a Prefect event: matchflow.gpu.ready | .unavailable | .start-failed
+
+Deployed every 15 minutes, and run by the automations when the GPU pool goes not-ready or an inference
+run fails (automations/gpu.yaml). A failed start ends the run Failed, so it shows red in the UI.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from prefect import flow, get_client, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
+from prefect.states import Completed, Failed, State
+
+from matchflow.gpu.starters import StarterError, make_starter
+from matchflow.settings import Settings, get_settings
+from storage.db import database_engine, session_scope
+from storage.models import GpuCheck
+from tasks.gpu import GpuPoolStatus, read_pool_status
+
+EVENT_PREFIX = "matchflow.gpu"
+
+
+@dataclass
+class HealthReport:
+    pool: str
+    status: str  # ready | unavailable | start-failed
+    pool_status: dict[str, Any]
+    starter: str = "none"
+    started: bool = False
+    start: dict[str, Any] = field(default_factory=dict)
+    waited_s: float = 0.0
+    detail: str = ""
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "ready"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def pool_resource(pool: str) -> dict[str, str]:
+    """The event resource for the GPU pool (by name: readable in the UI and matchable in automations)."""
+    return {"prefect.resource.id": f"matchflow.gpu-pool.{pool}", "prefect.resource.name": pool}
+
+
+def pool_type(pool: str) -> str | None:
+    """The work pool's type (docker, process...), None when it cannot be read."""
+    try:
+        with get_client(sync_client=True) as client:
+            return client.read_work_pool(pool).type
+    except Exception:  # noqa: BLE001 - the type only refines the docker starter's command
+        return None
+
+
+def wait_until_ready(pool: str, *, timeout_s: float, poll_s: float) -> tuple[GpuPoolStatus, float]:
+    """Poll the pool until it is ready or `timeout_s` passed; returns the last status and the seconds waited."""
+    started = time.monotonic()
+    status = read_pool_status(pool)
+    while not status.ready and time.monotonic() - started < timeout_s:
+        time.sleep(min(poll_s, max(0.0, timeout_s - (time.monotonic() - started))))
+        status = read_pool_status(pool)
+    return status, round(time.monotonic() - started, 1)
+
+
+def record_check(settings: Settings, report: HealthReport) -> int:
+    """Store the check in `gpu_checks` and emit its Prefect event; returns the row id."""
+    with session_scope(database_engine(settings)) as session:
+        row = GpuCheck(status=report.status, pool=report.pool, detail=report.as_dict())
+        session.add(row)
+        session.flush()
+        row_id = row.id
+    payload = {k: v for k, v in report.as_dict().items() if k in ("status", "starter", "started", "waited_s",
+                                                                     "detail")}
+    payload["online_workers"] = report.pool_status.get("online_workers", 0)
+    emit_event(event=f"{EVENT_PREFIX}.{report.status}", resource=pool_resource(report.pool), payload=payload)
+    return row_id
+
+
+@task(name="read-gpu-pool", cache_policy=NO_CACHE)
+def read_gpu_pool(pool: str) -> GpuPoolStatus:
+    return read_pool_status(pool)
+
+
+@task(name="start-gpu-host", cache_policy=NO_CACHE)
+def start_gpu_host(settings: Settings, pool: str) -> dict[str, Any]:
+    starter = make_starter(settings)
+    if starter is None:
+        raise StarterError("no starter configured (MATCHFLOW_GPU_STARTER=none)")
+    return starter.start(pool=pool, pool_type=pool_type(pool))
+
+
+@task(name="wait-gpu-ready", cache_policy=NO_CACHE)
+def wait_gpu_ready(pool: str, timeout_s: float, poll_s: float) -> tuple[GpuPoolStatus, float]:
+    return wait_until_ready(pool, timeout_s=timeout_s, poll_s=poll_s)
+
+
+@task(name="record-gpu-check", cache_policy=NO_CACHE)
+def record_gpu_check(settings: Settings, report: HealthReport) -> int:
+    return record_check(settings, report)
+
+
+def check_and_start(settings: Settings, *, start: bool = True, wait_s: float | None = None) -> HealthReport:
+    """Steps 1-3 (as task runs when called inside a flow); the caller records the report."""
+    pool = settings.gpu_pool
+    status = read_gpu_pool(pool)
+    report = HealthReport(pool=pool, status="ready" if status.ready else "unavailable",
+                          pool_status=status.as_dict(), starter=settings.gpu_starter, detail=status.detail)
+    if status.ready or not start or settings.gpu_starter == "none":
+        if not status.ready and settings.gpu_starter == "none":
+            report.detail = (status.detail + "; " if status.detail else "") + "no starter configured"
+        return report
+    try:
+        report.start = start_gpu_host(settings, pool)
+    except StarterError as exc:
+        report.status, report.detail = "start-failed", str(exc)
+        return report
+    report.started = True
+    timeout_s = settings.gpu_start_wait_s if wait_s is None else wait_s
+    status, report.waited_s = wait_gpu_ready(pool, timeout_s, settings.gpu_start_poll_s)
+    report.pool_status = status.as_dict()
+    if status.ready:
+        report.status, report.detail = "ready", f"started by {settings.gpu_starter}"
+    else:
+        report.status = "start-failed"
+        report.detail = f"started by {settings.gpu_starter} but the pool was {status.status} after {timeout_s:.0f} s"
+    return report
+
+
+@flow(name="gpu-health", description="Check the GPU pool; start the GPU host when no worker is online.")
+def gpu_health(start: bool = True, wait_s: float | None = None) -> State:
+    """Check the GPU pool and, when `start` and no worker is online, start the host and wait up to `wait_s`."""
+    settings = get_settings()
+    logger = get_run_logger()
+    report = check_and_start(settings, start=start, wait_s=wait_s)
+    check_id = record_gpu_check(settings, report)
+    logger.info("GPU pool %s: %s (%s) - gpu_checks row %d", report.pool, report.status, report.detail or "ok",
+                check_id)
+    result = {**report.as_dict(), "check_id": check_id}
+    if report.status == "start-failed":
+        return Failed(message=f"GPU host start failed: {report.detail}", data=result)
+    return Completed(message=f"GPU pool {report.status}", data=result)
+
+
+if __name__ == "__main__":
+    gpu_health()

@@ -1,0 +1,98 @@
+"""The three rankers compared on every set, each answering: for these query documents, the targets in order.
+
+    pipeline  the product: hybrid retrieval (pgvector HNSW + Postgres full-text, RRF) then the feature
+              reranker - the same `search_matches` + `rerank_matches` the chains run
+    vector    pgvector cosine only (`vector_candidates`), the embedding model on its own
+    bm25      Okapi BM25 (rank_bm25, k1=1.5, b=0.75) over the same stored texts, Snowball-stemmed per
+              document language; the whole query document is the query
+
+All three see the same targets: the pipeline and vector rankers through the search filters `store.scope`
+sets, BM25 through the target ids it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from matchflow.pipeline.match import RETRIEVAL_POOL, MatchConfig, rerank_matches, search_matches, skill_idf
+from storage.models import Document, EmbeddingModel
+from storage.search import vector_candidates
+
+RANKERS = ("pipeline", "bm25", "vector")
+TARGET_KIND = {"A": "job", "B": "resume"}  # chain A: jobs for a resume; chain B: resumes for a job
+QUERY_BATCH = 64
+
+Ranking = dict[int, list[int]]  # query document id -> target document ids, best first
+Ranker = Callable[..., Ranking]
+
+
+def rank_pipeline(session: Session, *, chain: str, model: EmbeddingModel, query_ids: list[int],
+                  target_ids: list[int], k: int) -> Ranking:
+    """Hybrid retrieval + rerank, batch by batch, keeping the top k of each query."""
+    config = MatchConfig(top_k=k, pool=max(RETRIEVAL_POOL, k))
+    idf = skill_idf(session=session)
+    found: Ranking = {}
+    for start in range(0, len(query_ids), QUERY_BATCH):
+        batch = search_matches(session=session, chain=chain, model=model, config=config,
+                               query_ids=query_ids[start:start + QUERY_BATCH])
+        rerank_matches(batch, config=config, skill_idf=idf)
+        for query_id, ranked in batch.ranked.items():
+            found[query_id] = [int(m.job_id if chain == "A" else m.resume_id) for m, _ in ranked]
+    return found
+
+
+def rank_vector(session: Session, *, chain: str, model: EmbeddingModel, query_ids: list[int],
+                target_ids: list[int], k: int) -> Ranking:
+    """pgvector cosine nearest neighbours only."""
+    found: Ranking = {}
+    for start in range(0, len(query_ids), QUERY_BATCH):
+        hits = vector_candidates(session=session, query_ids=query_ids[start:start + QUERY_BATCH],
+                                 target_kind=TARGET_KIND[chain], model_id=model.id, dimension=model.dimension,
+                                 limit=k)
+        found.update({q: [t for t, _ in targets] for q, targets in hits.items()})
+    return found
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:[+#]+)?")
+_STEMMERS = {"en": "english", "ru": "russian"}
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(_STEMMERS.get(language, "english"))
+
+
+def bm25_tokens(text: str, language: str | None) -> list[str]:
+    """Lower-cased word tokens (ё as е), Snowball-stemmed in the document's language; 1-letter tokens dropped."""
+    words = [w for w in _TOKEN.findall((text or "").casefold().replace("ё", "е")) if len(w) > 1]
+    return _stemmer(language or "en").stemWords(words)
+
+
+def rank_bm25(session: Session, *, chain: str, model: EmbeddingModel, query_ids: list[int],
+              target_ids: list[int], k: int) -> Ranking:
+    """Okapi BM25 of each query's whole text against the targets' texts (IDF over those targets)."""
+    from rank_bm25 import BM25Okapi
+
+    rows = dict(((doc_id, (text, language)) for doc_id, text, language in session.execute(
+        sa.select(Document.id, Document.text, Document.language).where(
+            Document.id.in_(set(query_ids) | set(target_ids))))))
+    targets = [t for t in target_ids if t in rows]
+    if not targets:
+        return {q: [] for q in query_ids}
+    index = BM25Okapi([bm25_tokens(*rows[t]) for t in targets])
+    found: Ranking = {}
+    for query_id in query_ids:
+        scores = index.get_scores(bm25_tokens(*rows[query_id]))
+        order = sorted(range(len(targets)), key=lambda i: (-scores[i], targets[i]))
+        found[query_id] = [targets[i] for i in order[:k]]
+    return found
+
+
+RANKER_FUNCTIONS: dict[str, Ranker] = {"pipeline": rank_pipeline, "bm25": rank_bm25, "vector": rank_vector}
