@@ -84,13 +84,19 @@ def split_required(
     text: str, hits: list[SkillHit], sections: list[Section]
 ) -> tuple[list[SkillHit], list[SkillHit]]:
     """(required, nice_to_have): a hit is nice to have when it sits in the nice_to_have section or on a
-    line with a "plus / preferred / будет плюсом" marker; every other hit is required.
+    line with a "plus / preferred / будет плюсом" marker; every other hit is required, except those in
+    the "about the company" text when the posting has requirements or responsibilities sections.
     A skill listed in both places counts as required.
     """
     required: dict[str, SkillHit] = {}
     nice: dict[str, SkillHit] = {}
+    # with a requirements/responsibilities section, the company blurb ("we build billing software")
+    # describes the employer, not the job
+    has_duties = any(s.name in ("requirements", "responsibilities") for s in sections)
     for hit in hits:
         section = next((s.name for s in sections if s.start <= hit.start < s.end), "other")
+        if has_duties and section == "about":
+            continue
         line_start = text.rfind("\n", 0, hit.start) + 1
         line_end = text.find("\n", hit.end)
         line = text[line_start : line_end if line_end != -1 else len(text)]

@@ -1,0 +1,108 @@
+"""prefect.yaml and automations/*.yaml as `matchflow deploy` reads them (no server needed)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from matchflow.deploy import (
+    DeployError,
+    flow_name_of,
+    load_automations,
+    load_project,
+    pool_job_template,
+    pool_specs,
+    schedules_of,
+)
+from matchflow.settings import Settings
+from tests.conftest import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(REPO_ROOT / "prefect.yaml")
+
+
+def by_name(project, name):
+    return next(d for d in project["deployments"] if d["name"] == name)
+
+
+def test_every_deployment_resolves_to_a_flow(project):
+    names = {d["name"]: flow_name_of(d["entrypoint"], REPO_ROOT) for d in project["deployments"]}
+    assert names == {"matchflow-resume-chain": "resume-chain", "matchflow-job-chain": "job-chain",
+                     "matchflow-gpu-health": "gpu-health", "matchflow-gpu-maintenance": "gpu-maintenance",
+                     "matchflow-cleanup": "cleanup", "matchflow-inference": "inference"}
+    # the chains hand work to this deployment by name
+    inference = by_name(project, "matchflow-inference")
+    assert f"inference/{inference['name']}" == Settings().inference_deployment
+
+
+def _minutes_of_day(cron: str) -> set[int]:
+    """Minutes of the day a `M H-H/S * * *` or `*/N * * * *` line fires (the shapes prefect.yaml uses)."""
+    minute, hour = cron.split()[:2]
+    minutes = range(0, 60, int(minute[2:])) if minute.startswith("*/") else [int(minute)]
+    if hour == "*":
+        hours = range(24)
+    else:
+        span, _, step = hour.partition("/")
+        first, _, last = span.partition("-")
+        hours = range(int(first), int(last or first) + 1, int(step or 1))
+    return {h * 60 + m for h in hours for m in minutes}
+
+
+@pytest.mark.parametrize("name, every", [("matchflow-resume-chain", 30), ("matchflow-job-chain", 45),
+                                         ("matchflow-gpu-health", 15)])
+def test_schedules_fire_at_the_seed_intervals(project, name, every):
+    fired: set[int] = set()
+    for schedule in by_name(project, name)["schedules"]:
+        fired |= _minutes_of_day(schedule["cron"])
+    assert sorted(fired) == list(range(0, 24 * 60, every))
+
+
+def test_one_timezone_setting_applies_to_every_schedule(project):
+    spec = by_name(project, "matchflow-job-chain")
+    assert {s["timezone"] for s in schedules_of(spec, None, active=True)} == {"UTC"}
+    moscow = schedules_of(spec, "Europe/Moscow", active=False)
+    assert {s["timezone"] for s in moscow} == {"Europe/Moscow"} and not any(s["active"] for s in moscow)
+
+
+def test_pools_queues_and_the_gpu_request(project):
+    pools = {p["name"]: p for p in pool_specs(project, "matchflow-gpu", None)}
+    assert pools["matchflow-cpu"]["type"] == "process" and pools["matchflow-gpu"]["type"] == "docker"
+    priority = {q["name"]: q["priority"] for q in pools["matchflow-cpu"]["queues"]}
+    assert priority["chain-b"] < priority["chain-a"] < priority["gpu-ops"] < priority["cleanup"]
+    template = pool_job_template("docker", pools["matchflow-gpu"]["base_job_variables"])
+    request = template["variables"]["properties"]["container_create_kwargs"]["default"]["device_requests"][0]
+    assert request["driver"] == "nvidia" and request["capabilities"] == [["gpu"]]
+    assert pool_specs(project, "matchflow-gpu", "process")[1]["type"] == "process"
+    with pytest.raises(DeployError, match="gpu-pool-type"):
+        pool_specs(project, "matchflow-gpu", "kubernetes")
+
+
+def test_chains_run_one_at_a_time(project):
+    for name in ("matchflow-resume-chain", "matchflow-job-chain"):
+        assert by_name(project, name)["concurrency_limit"]["limit"] == 1
+
+
+def test_automations_react_to_the_gpu_pool_and_failed_inference_runs():
+    automations = {a["name"]: a for a in load_automations(REPO_ROOT / "automations")}
+    pool = automations["matchflow-gpu-pool-not-ready"]
+    assert pool["trigger"]["expect"] == ["prefect.work-pool.not-ready"]
+    assert pool["trigger"]["match"]["prefect.resource.name"] == "matchflow-gpu"
+    failed = automations["matchflow-inference-run-failed"]
+    assert set(failed["trigger"]["expect"]) == {"prefect.flow-run.Failed", "prefect.flow-run.Crashed"}
+    for automation in automations.values():
+        assert [a["type"] for a in automation["actions"]] == ["run-deployment", "send-notification"]
+        assert automation["actions"][0]["deployment"] == "gpu-health/matchflow-gpu-health"
+
+
+def test_no_secrets_in_the_project_files():
+    text = (REPO_ROOT / "prefect.yaml").read_text() + (REPO_ROOT / "automations" / "gpu.yaml").read_text()
+    assert not re.search(r"(?i)(password|api[_-]?key|token|secret)\s*:", text)
+    assert not re.search(r"postgres(ql)?://", text)
+
+
+def test_missing_project_file_is_a_clear_error(tmp_path):
+    with pytest.raises(DeployError, match="not found"):
+        load_project(tmp_path / "prefect.yaml")

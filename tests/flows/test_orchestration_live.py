@@ -1,0 +1,278 @@
+"""Orchestration end to end on a real Prefect server, real process workers and the session's database.
+
+The tests run in order and share the server, the workers and the data (one module, one story):
+deploy -> chain A through its deployment, handing work to the GPU pool -> the GPU host dies: the pool
+goes not-ready, the automation runs gpu-health, chain A completes on CPU -> gpu-health with a `command`
+starter brings a GPU worker back -> gpu-maintenance stops the idle host -> cleanup reports its counts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import REPO_ROOT, reset_data
+from tests.flows.conftest import kill_group
+
+GPU_POOL = "matchflow-gpu"
+CPU_POOL = "matchflow-cpu"
+RUN_TIMEOUT_S = 420
+
+
+def _wait_for(condition, timeout_s: float, what: str, poll_s: float = 1.0):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
+        time.sleep(poll_s)
+
+
+def _deploy(prefect_api, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "matchflow", "deploy", *args], cwd=REPO_ROOT,
+                          env=prefect_api["env"], capture_output=True, text=True, timeout=180)
+
+
+def _copy_samples(folder: str, names: list[str], target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(REPO_ROOT / "samples" / folder / name, target / name)
+    return target
+
+
+def _pool_ready() -> bool:
+    from tasks.gpu import read_pool_status
+
+    return read_pool_status(GPU_POOL).ready
+
+
+def _latest_run_stats(engine) -> dict:
+    from storage.models import PipelineRun
+
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(PipelineRun.status, PipelineRun.stats).order_by(PipelineRun.id.desc())
+                           .limit(1)).one()
+    assert row.status == "completed", row.stats.get("error")
+    return row.stats
+
+
+def _matches_for(engine, source_names: list[str]) -> int:
+    from storage.models import Document, MatchResult
+
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(MatchResult).join(
+            Document, Document.id == MatchResult.resume_document_id).where(Document.filename.in_(source_names))
+        ).scalar_one()
+
+
+def _gpu_events(prefect_api) -> list[dict]:
+    response = httpx.post(f"{prefect_api['url']}/events/filter", timeout=10,
+                          json={"filter": {"event": {"prefix": ["matchflow.gpu."]}}, "limit": 50})
+    response.raise_for_status()
+    return response.json()["events"]
+
+
+def _wait_for_event(prefect_api, name: str) -> None:
+    """Events reach the API asynchronously (websocket, then a batched write): wait for one to show."""
+    _wait_for(lambda: name in {event["event"] for event in _gpu_events(prefect_api)}, 60, f"event {name}")
+
+
+@pytest.fixture(scope="module")
+def db(migrated_engine):
+    reset_data(migrated_engine)
+    yield migrated_engine
+    reset_data(migrated_engine)
+
+
+@pytest.fixture(scope="module")
+def deployed(prefect_api, db):
+    result = _deploy(prefect_api, "--gpu-pool-type", "process", "--pause-schedules")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def jobs(db, tmp_path_factory):
+    """A handful of sample jobs, received and parsed, for chain A to match against."""
+    from matchflow.domain import DocumentKind
+    from matchflow.pipeline.ingest import ingest_paths
+    from matchflow.settings import Settings
+
+    folder = _copy_samples("jobs", ["j01-senior-python-backend-engineer.pdf", "j03-data-engineer.md",
+                                    "j04-devops-engineer-aws-kubernetes.txt"], tmp_path_factory.mktemp("jobs"))
+    summary = ingest_paths([folder], DocumentKind.JOB, engine=db, settings=Settings())
+    assert summary.failed == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def gpu_worker(start_worker, deployed):
+    process = start_worker(GPU_POOL, "gpu-standin")
+    _wait_for(_pool_ready, 120, "the GPU pool to become ready")
+    return process
+
+
+@pytest.fixture(scope="module")
+def cpu_worker(start_worker, deployed):
+    return start_worker(CPU_POOL, "cpu-1")
+
+
+def test_deploy_is_idempotent_and_complete(prefect_api, deployed):
+    from prefect import get_client
+
+    assert "created deployment resume-chain/matchflow-resume-chain" in " ".join(deployed.split())
+    again = _deploy(prefect_api, "--gpu-pool-type", "process", "--pause-schedules")
+    assert again.returncode == 0, again.stderr
+    lines = [line for line in again.stdout.splitlines() if line.strip()]
+    actions = [line.split()[0] for line in lines[:-1]]
+    assert len(actions) == 15 and set(actions) == {"unchanged"}, again.stdout
+    assert lines[-1] == "15 unchanged"
+    with get_client(sync_client=True) as client:
+        assert client.read_work_pool(CPU_POOL).type == "process"
+        assert client.read_work_pool(GPU_POOL).type == "process"
+        priorities = {q.name: q.priority for q in client.read_work_queues(work_pool_name=CPU_POOL)}
+        assert priorities["chain-b"] < priorities["chain-a"] < priorities["gpu-ops"] < priorities["cleanup"]
+        chain_a = client.read_deployment_by_name("resume-chain/matchflow-resume-chain")
+        assert chain_a.global_concurrency_limit.limit == 1
+        assert [s.schedule.cron for s in chain_a.schedules] == ["*/30 * * * *"]
+        assert not any(s.active for s in chain_a.schedules)  # --pause-schedules
+        inference = client.read_deployment_by_name("inference/matchflow-inference")
+        assert inference.work_pool_name == GPU_POOL
+        names = {a.name for a in client.read_automations()}
+        assert {"matchflow-gpu-pool-not-ready", "matchflow-inference-run-failed"} <= names
+
+
+def test_deploy_without_api_url_says_so(prefect_api):
+    env = {k: v for k, v in prefect_api["env"].items() if k != "PREFECT_API_URL"}
+    result = subprocess.run([sys.executable, "-m", "matchflow", "deploy"], cwd=REPO_ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "PREFECT_API_URL is not set" in " ".join(result.stderr.split())
+
+
+def test_chain_a_through_its_deployment_hands_work_to_the_gpu_pool(db, jobs, cpu_worker, gpu_worker,
+                                                                    tmp_path):
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.deployments import run_deployment
+
+    names = ["r01-senior-python-backend-engineer.pdf", "r03-junior-python-developer.pdf"]
+    source = _copy_samples("resumes", names, tmp_path / "resumes")
+    run = run_deployment("resume-chain/matchflow-resume-chain", parameters={"source": str(source)},
+                         timeout=RUN_TIMEOUT_S)
+    assert run.state.is_completed(), run.state
+    stats = _latest_run_stats(db)
+    assert stats["stages"]["gpu-check"]["device"] == "gpu"
+    assert stats["stages"]["embed"]["device"] == "gpu"  # the inference run embedded everything
+    assert stats["gpu_fallbacks"] == []
+    assert _matches_for(db, names) > 0
+    with get_client(sync_client=True) as client:
+        inference_runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["inference"])))
+    assert len(inference_runs) == 2 and all(r.state.is_completed() for r in inference_runs)
+
+
+def test_gpu_host_lost_pool_not_ready_chain_on_cpu_and_automation_fires(prefect_api, db, jobs, cpu_worker,
+                                                                         gpu_worker, tmp_path):
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.deployments import run_deployment
+
+    from tasks.gpu import read_pool_status
+
+    kill_group(gpu_worker.pid)  # the GPU host disappears without a word
+    _wait_for(lambda: read_pool_status(GPU_POOL).status == "NOT_READY", 90, "the GPU pool to go NOT_READY")
+
+    names = ["r04-backend-engineer-go-java.docx"]
+    source = _copy_samples("resumes", names, tmp_path / "resumes")
+    run = run_deployment("resume-chain/matchflow-resume-chain", parameters={"source": str(source)},
+                         timeout=RUN_TIMEOUT_S)
+    assert run.state.is_completed(), run.state
+    stats = _latest_run_stats(db)
+    assert stats["stages"]["gpu-check"]["device"] == "cpu"
+    assert stats["stages"]["embed"]["device"] == "cpu"
+    assert _matches_for(db, names) > 0
+
+    def automation_run():
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["gpu-health"])))
+        return [r for r in runs if r.created_by and r.created_by.type == "AUTOMATION" and r.state.is_final()]
+
+    runs = _wait_for(automation_run, 120, "the automation's gpu-health run", poll_s=2)
+    assert runs[0].created_by.display_value == "matchflow-gpu-pool-not-ready"
+    assert runs[0].state.is_completed()  # the CPU worker has no starter: it records "unavailable"
+    _wait_for_event(prefect_api, "matchflow.gpu.unavailable")
+
+
+def test_gpu_health_refused_start_is_recorded_and_fails_the_run(prefect_api, db, cpu_worker):
+    from prefect.deployments import run_deployment
+
+    from storage.models import GpuCheck
+
+    env = {"MATCHFLOW_GPU_STARTER": "command", "MATCHFLOW_GPU_START_COMMAND": '["rm", "-rf", "/tmp/nothing"]'}
+    run = run_deployment("gpu-health/matchflow-gpu-health", job_variables={"env": env}, timeout=RUN_TIMEOUT_S)
+    assert run.state.is_failed(), run.state
+    with db.connect() as conn:
+        check = conn.execute(sa.select(GpuCheck).order_by(GpuCheck.id.desc()).limit(1)).one()
+    assert check.status == "start-failed" and "not in MATCHFLOW_GPU_COMMAND_ALLOWLIST" in check.detail["detail"]
+    _wait_for_event(prefect_api, "matchflow.gpu.start-failed")
+
+
+def test_gpu_health_command_starter_brings_the_pool_back(prefect_api, db, cpu_worker):
+    from prefect.deployments import run_deployment
+
+    from storage.models import GpuCheck
+
+    argv = ["prefect", "worker", "start", "--pool", GPU_POOL, "--type", "process", "--name", "gpu-restarted"]
+    env = {"MATCHFLOW_GPU_STARTER": "command", "MATCHFLOW_GPU_START_COMMAND": json.dumps(argv),
+           "MATCHFLOW_GPU_START_WAIT_S": "120", "MATCHFLOW_GPU_START_POLL_S": "1"}
+    run = run_deployment("gpu-health/matchflow-gpu-health", job_variables={"env": env}, timeout=RUN_TIMEOUT_S)
+    with db.connect() as conn:
+        check = conn.execute(sa.select(GpuCheck).order_by(GpuCheck.id.desc()).limit(1)).one()
+    started_pid = check.detail.get("start", {}).get("pid")
+    try:
+        assert run.state.is_completed(), run.state
+        assert check.status == "ready" and check.detail["started"] is True
+        assert os.getsid(started_pid) == started_pid  # detached: its own session, it outlives the flow run
+        assert _pool_ready()
+        _wait_for_event(prefect_api, "matchflow.gpu.ready")
+
+        # gpu-maintenance: with a zero-length idle window the restarted host is idle and gets stopped
+        stop_env = {"MATCHFLOW_GPU_STARTER": "command", "MATCHFLOW_GPU_COMMAND_ALLOWLIST": "kill",
+                    "MATCHFLOW_GPU_STOP_COMMAND": json.dumps(["kill", "-KILL", str(started_pid)])}
+        run = run_deployment("gpu-maintenance/matchflow-gpu-maintenance", parameters={"idle_minutes": 0.001},
+                             job_variables={"env": stop_env}, timeout=RUN_TIMEOUT_S)
+        assert run.state.is_completed(), run.state
+        with db.connect() as conn:
+            row = conn.execute(sa.select(GpuCheck).order_by(GpuCheck.id.desc()).limit(1)).one()
+        assert row.status == "maintenance-stopped", row.detail
+        assert row.detail["device"]["device"] == "cpu"
+        _wait_for(lambda: not _pid_alive(started_pid), 30, "the stopped GPU worker to exit")
+    finally:
+        if started_pid:
+            kill_group(started_pid)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+def test_cleanup_deployment_reports_counts(db, cpu_worker):
+    from prefect.deployments import run_deployment
+
+    run = run_deployment("cleanup/matchflow-cleanup", parameters={"dry_run": True}, timeout=RUN_TIMEOUT_S)
+    assert run.state.is_completed(), run.state
