@@ -211,11 +211,17 @@ def render_vacancy(vacancy: dict[str, Any]) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
+def _month(value: Any) -> str | None:
+    """'2023-04-01' -> '04.2023', the month-and-year form Russian resumes print (and the extractor reads)."""
+    match = re.match(r"(\d{4})-(\d{2})", str(value or ""))
+    return f"{match.group(2)}.{match.group(1)}" if match else (str(value) if value else None)
+
+
 def render_resume(resume: dict[str, Any]) -> str:
     """A plain-text resume from the structured record, in the order a recruiter reads one.
 
     The latest position is the first line (the title), then city, about, key skills ("Навыки"), experience
-    (dates, position, employer, description per item), education and languages. Names and birth date are
+    (MM.YYYY dates, position, employer, description per item), education and languages. Names and birth date are
     left out: they are personal data and carry no signal for the match.
     """
     experience = resume.get("experienceItem") or []
@@ -229,7 +235,7 @@ def render_resume(resume: dict[str, Any]) -> str:
     if experience:
         lines += ["", "Опыт работы:"]
         for item in experience:
-            period = f"{item.get('starts') or '?'} - {item.get('ends') or 'по настоящее время'}"
+            period = f"{_month(item.get('starts')) or '?'} - {_month(item.get('ends')) or 'по настоящее время'}"
             head = ", ".join(x for x in (item.get("position"), item.get("employer"), item.get("city")) if x)
             lines.append(f"{period}: {' '.join(str(head).split())}")
             if item.get("description"):

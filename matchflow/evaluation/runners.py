@@ -105,9 +105,17 @@ def _labels(store: EvalStore, model_id: int, resume_key: dict[str, str],
     with session_scope(store.engine) as session:
         resumes = searchable_documents(session, DocumentKind.RESUME, model_id)
         jobs = searchable_documents(session, DocumentKind.JOB, model_id)
-    resume_label = {d.id: resume_key[k] for d in resumes if (k := d.source_path or d.source_id) in resume_key}
-    job_label = {d.id: job_key[k] for d in jobs if (k := d.source_id or d.source_path) in job_key}
-    return resume_label, job_label
+    return _newest(resumes, resume_key), _newest(jobs, job_key)
+
+
+def _newest(documents: list[Document], labels: dict[str, str]) -> dict[int, str]:
+    """Label -> document through the source path or id; when a record was re-rendered, its newest document."""
+    latest: dict[str, int] = {}
+    for document in documents:  # in id order, so a later version wins
+        key = document.source_path or document.source_id
+        if key in labels:
+            latest[key] = document.id
+    return {document_id: labels[key] for key, document_id in latest.items()}
 
 
 def _status_counts(store: EvalStore) -> dict[str, int]:

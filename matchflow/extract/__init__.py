@@ -27,7 +27,7 @@ from matchflow.extract.profile import education_level, spoken_languages
 from matchflow.extract.salary import find_salary
 from matchflow.parsing.sections import section_spans, split_sections
 
-__all__ = ["SkillFinder", "extract_fields"]
+__all__ = ["SkillFinder", "extract_fields", "job_title_line"]
 
 
 class SkillFinder(Protocol):
@@ -76,11 +76,20 @@ def extract_fields(
         fields.years_experience = years_of_experience(experience_text, text, today=today)
     else:
         fields.years_experience = stated_years(text)
-        fields.required_skills, fields.nice_to_have_skills = split_required(text, skills, spans)
-        title = _first_line(text)
+        fields.required_skills, fields.nice_to_have_skills = split_required(text, skills, spans, matcher)
+        title = job_title_line(text) or _first_line(text)
         fields.seniority = seniority(title, text, fields.years_experience)
         fields.remote = work_mode(text)
     return fields
+
+
+def job_title_line(text: str, *, within: int = 5) -> str | None:
+    """A posting's own title: the first of its opening lines that names a role ("Senior Python Backend
+    Engineer"), which is often not the first line (a company name or a banner comes first)."""
+    from matchflow.taxonomy import RoleMatcher
+
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:within]
+    return next((line for line in lines if len(line) <= 120 and RoleMatcher.default().find(line)), None)
 
 
 def _matches_kind(sections: dict[str, str], kind: DocumentKind) -> bool:

@@ -144,7 +144,7 @@ def find_person_name(text: str, max_lines: int = 12) -> str | None:
 
 _LOCATION_LABEL = re.compile(
     r"^(?:location|city|address|based in|residence|город|местоположение|проживание|адрес|"
-    r"место проживания|локация)\s*[:\-]\s*(.{2,80})$",
+    r"место проживания|локация)[ \t]*[:\-][ \t]*(.{2,80})$",  # the value on the same line, not the next
     re.I | re.M,
 )
 _RU_CITY = re.compile(r"\bг\.\s?([А-ЯЁ][а-яё-]+(?:[- ][А-ЯЁ][а-яё-]+)?)")

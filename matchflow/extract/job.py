@@ -5,6 +5,7 @@ versus nice to have (by section, and by "is a plus" / "будет плюсом" 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from matchflow.domain import SkillHit
 from matchflow.parsing.sections import Section
@@ -32,6 +33,9 @@ _SENIORITY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("junior", re.compile(r"\b(junior|jr\.?|entry[- ]level|new grad)\b|младший|джун", re.I)),
     ("intern", re.compile(r"\b(intern|internship|trainee)\b|стажер|стажёр|стажировк|практикант", re.I)),
 )
+
+if TYPE_CHECKING:
+    from matchflow.extract import SkillFinder
 
 
 def seniority(title_text: str, body_text: str, required_years: float | None) -> str | None:
@@ -81,7 +85,7 @@ _NICE_MARK = re.compile(
 
 
 def split_required(
-    text: str, hits: list[SkillHit], sections: list[Section]
+    text: str, hits: list[SkillHit], sections: list[Section], matcher: SkillFinder | None = None
 ) -> tuple[list[SkillHit], list[SkillHit]]:
     """(required, nice_to_have): a hit is nice to have when it sits in the nice_to_have section or on a
     line with a "plus / preferred / будет плюсом" marker; every other hit is required, except those in
@@ -91,11 +95,15 @@ def split_required(
     required: dict[str, SkillHit] = {}
     nice: dict[str, SkillHit] = {}
     # with a requirements/responsibilities section, the company blurb ("we build billing software")
-    # describes the employer, not the job
-    has_duties = any(s.name in ("requirements", "responsibilities") for s in sections)
+    # describes the employer, not the job; the title line and skills the duties repeat still count
+    duties = [s for s in sections if s.name in ("requirements", "responsibilities")]
+    duty_skills: set[str] = set()
+    if duties and matcher is not None:
+        duty_skills = {h.skill for h in matcher.find("\n".join(text[s.start:s.end] for s in duties))}
+    title_end = text.find("\n", len(text) - len(text.lstrip()))
     for hit in hits:
         section = next((s.name for s in sections if s.start <= hit.start < s.end), "other")
-        if has_duties and section == "about":
+        if duties and section == "about" and hit.start > title_end and hit.skill not in duty_skills:
             continue
         line_start = text.rfind("\n", 0, hit.start) + 1
         line_end = text.find("\n", hit.end)

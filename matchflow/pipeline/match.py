@@ -27,7 +27,7 @@ from matchflow.rerank import CrossEncoderScorer, JobSide, MatchCandidate, Rerank
 from matchflow.scoring import DEFAULT_WEIGHTS, SCORING_VERSION
 from storage.matches import save_session, skill_document_frequencies
 from storage.models import CandidateSubmission, Document, Embedding, EmbeddingModel, Job
-from storage.search import SearchFilters, fulltext_candidates, fuse_rrf, vector_candidates
+from storage.search import SearchFilters, fulltext_candidates, fuse_rrf, pair_similarities, vector_candidates
 
 CHAINS = {"A": ("resume", "job"), "B": ("job", "resume")}  # chain -> (query kind, target kind)
 RETRIEVAL_POOL = 50  # candidates per retriever handed to the reranker
@@ -133,6 +133,9 @@ def search_matches(*, session: Session, chain: str, model: EmbeddingModel, confi
     batch.similarity = {(q, t): s for q, hits in by_vector.items() for t, s in hits}
     batch.pools = {q: [t for t, _ in fuse_rrf(by_vector.get(q, []), by_text.get(q, []))[: config.pool]]
                    for q in query_ids}
+    missing = [(q, t) for q, pool in batch.pools.items() for t in pool if (q, t) not in batch.similarity]
+    batch.similarity.update(pair_similarities(session=session, pairs=missing, model_id=model.id,
+                                              dimension=model.dimension))
     _load_sides(session, batch, set(query_ids) | {t for pool in batch.pools.values() for t in pool})
     batch.timings["search_s"] = time.perf_counter() - started
     return batch

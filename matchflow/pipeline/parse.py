@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from matchflow.dedup import compute_hashes
 from matchflow.domain import DocumentError, DocumentKind, ExtractedFields, ParsedDocument
-from matchflow.extract import extract_fields
+from matchflow.extract import extract_fields, job_title_line
 from matchflow.parsing import parse_many
 from matchflow.pipeline.summary import StageSummary
 from storage import entities
@@ -74,7 +74,8 @@ def _link_resume(session: Session, document: Document, hashes, identity: dict[st
 
 def _link_job(session: Session, document: Document, fields: ExtractedFields, parsed: ParsedDocument,
               structured: dict[str, Any]) -> None:
-    title = structured.get("title") or (fields.titles[0] if fields.titles else None) or _first_line(parsed.text)
+    title = structured.get("title") or job_title_line(parsed.text) or (fields.titles[0] if fields.titles else None) \
+        or _first_line(parsed.text)
     location = structured.get("location") or fields.location
     salary = fields.salary
     values = {
