@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,16 +84,18 @@ def render_job_text(row: dict[str, Any]) -> str:
 
 
 def iter_job_table(path: Path) -> Iterator[IncomingDocument]:
-    for number, row in enumerate(read_rows(path), start=1):
+    """One job per row. A row's key is its id when the id is unique in the table (an edited row is then an
+    update); NYC's table repeats ids (internal and external postings), so there the row's content is added."""
+    rows = read_rows(path)
+    id_counts = Counter(_pick(row, "id") for row in rows)
+    for number, row in enumerate(rows, start=1):
         row_id = _pick(row, "id") or f"row{number}"
-        text = render_job_text(row)
         key = f"{path}#{row_id}"
-        # NYC's table repeats a Job ID for internal/external postings; keep both rows distinct but stable.
-        if _pick(row, "id"):
-            key += "#" + hashlib.sha256(text.encode()).hexdigest()[:8]
+        if not _pick(row, "id") or id_counts[row_id] > 1:
+            key += "#" + hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:12]
         yield IncomingDocument(
-            source="csv", form_id=str(path), record_key=key, kind=DocumentKind.JOB, data=text.encode("utf-8"),
-            filename=f"{path.name}#{row_id}.txt", payload={"row": row, "row_number": number},
+            source="csv", form_id=str(path), record_key=key, kind=DocumentKind.JOB,
+            data=render_job_text(row).encode("utf-8"), filename=f"{path.name}#{row_id}.txt", payload={"row": row},
             structured={"title": _pick(row, "title"), "company": _pick(row, "company"),
                         "location": _pick(row, "location"), "category": _pick(row, "category")},
         )
