@@ -12,11 +12,13 @@ from flows.steps import embed_step, fetch_step, gpu_check_step, match_steps, par
 from matchflow.domain import DocumentKind
 from matchflow.pipeline.match import MatchConfig
 from matchflow.settings import get_settings
+from storage.search import SearchFilters
 
 
 @flow(name="job-chain", description="Chain B: the best resumes for every new job.")
 def job_chain(source: str = "fillout", batch_size: int = 64, limit: int | None = None,
-                 since: str | None = None, dry_run: bool = False, top_k: int | None = None) -> Any:
+                 since: str | None = None, dry_run: bool = False, top_k: int | None = None,
+                 location: str | None = None, remote_only: bool = False) -> Any:
     """Chain B, the eight steps of the seed system:
 
     0. fetch: company submissions from Fillout (or job files and tables from a folder), stored as received
@@ -28,14 +30,16 @@ def job_chain(source: str = "fillout", batch_size: int = 64, limit: int | None =
     6. analyze: match scoring and skills gap per candidate
     7. save: one match session per job with its ranked, explained results
 
-    `source` is "fillout" or comma-separated folders/files; `dry_run` only reports what is pending.
+    `source` is "fillout" or comma-separated folders/files; `dry_run` only reports what is pending;
+    `location` / `remote_only` restrict the matches (substring of the job's or candidate's location).
     """
     settings = get_settings()
     if dry_run:
         from flows.dry_run import pending_work
 
         return pending_work(source, DocumentKind.JOB, settings, limit=limit)
-    config = MatchConfig(top_k=top_k or settings.top_k)
+    config = MatchConfig(top_k=top_k or settings.top_k,
+                         filters=SearchFilters(location=location, remote_only=remote_only))
     parameters = {"source": source, "batch_size": batch_size, "limit": limit, "since": since, "top_k": config.top_k}
     try:
         with ChainRun("B", parameters, settings) as run:

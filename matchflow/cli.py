@@ -245,6 +245,8 @@ def match(
     resume: str | None = typer.Option(None, "--resume", help="Resume document ID or PATH (ingested first)."),
     job: str | None = typer.Option(None, "--job", help="Job document ID or PATH (ingested first)."),
     top: int = typer.Option(10, "--top", min=1, max=200, help="How many matches to keep."),
+    location: str | None = typer.Option(None, "--location", help="Only matches whose location contains this."),
+    remote_only: bool = typer.Option(False, "--remote-only", help="Only remote jobs."),
     as_json: bool = typer.Option(False, "--json", help="Print the matches as JSON."),
 ) -> None:
     """Run steps 3-7 (embed, search, rerank, analyse, save) for one document now."""
@@ -254,6 +256,7 @@ def match(
     from storage.db import session_scope
     from storage.matches import stored_matches
     from storage.models import Document
+    from storage.search import SearchFilters
 
     if (resume is None) == (job is None):
         raise _fail("give exactly one of --resume or --job")
@@ -272,7 +275,8 @@ def match(
     chain = "A" if kind is DocumentKind.RESUME else "B"
     with session_scope(engine) as session:
         model = register_model(session=session, embedder=embedder)
-        summary = match_documents(session=session, chain=chain, model=model, config=MatchConfig(top_k=top),
+        config = MatchConfig(top_k=top, filters=SearchFilters(location=location, remote_only=remote_only))
+        summary = match_documents(session=session, chain=chain, model=model, config=config,
                                   limit=1, device=embedder.device, document_ids=[document_id])
         if not summary.processed:
             raise _fail(f"document {document_id} has no text to match (see `matchflow db status` and its failure)")

@@ -131,3 +131,26 @@ def test_cli_matches_json_lists_explained_results(matched_samples):
     table = subprocess.run([sys.executable, "-m", "matchflow", "matches", "--job", str(job_id)],
                            capture_output=True, text=True, timeout=120, check=False)
     assert table.returncode == 0 and "Best candidates" in table.stdout
+
+
+def test_location_and_remote_filters_restrict_the_jobs_found(matched_samples):
+    from storage.models import Job
+    from storage.search import SearchFilters, fulltext_candidates, vector_candidates
+
+    engine, _, model = matched_samples
+    with session_scope(engine) as session:
+        resume_ids = list(session.scalars(sa.select(Document.id).where(Document.kind == "resume").limit(5)))
+        remote = SearchFilters(remote_only=True)
+        found = vector_candidates(session=session, query_ids=resume_ids, target_kind="job", model_id=model.id,
+                                  dimension=model.dimension, limit=50, filters=remote)
+        found_text = fulltext_candidates(session=session, query_ids=resume_ids, target_kind="job", limit=50,
+                                         filters=remote)
+        job_ids = {t for hits in [*found.values(), *found_text.values()] for t, _ in hits}
+        remotes = set(session.scalars(sa.select(Job.remote).join(Document, Document.job_id == Job.id)
+                                      .where(Document.id.in_(job_ids))))
+        assert job_ids and remotes == {"remote"}
+        in_moscow = vector_candidates(session=session, query_ids=resume_ids, target_kind="job", model_id=model.id,
+                                      dimension=model.dimension, limit=50, filters=SearchFilters(location="Moscow"))
+        places = set(session.scalars(sa.select(Job.location_text).join(Document, Document.job_id == Job.id).where(
+            Document.id.in_({t for hits in in_moscow.values() for t, _ in hits}))))
+        assert places == {"Moscow"}
