@@ -20,4 +20,4 @@ if [ "${MATCHFLOW_TORCH:-cpu}" != "skip" ]; then
 fi
 "$PY" -m pip install --quiet -e ".[test]"
 echo "matchflow installed: $("$PY" -m matchflow --version)"
-echo "next: .venv/bin/matchflow demo"
+echo "next: $(dirname "$PY")/matchflow demo"
