@@ -12,7 +12,7 @@ claim different documents, so they run side by side.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,18 +37,22 @@ class ChainAlreadyRunning(RuntimeError):
     """Another run of the same chain holds its lock."""
 
 
+MAX_FAILURES_KEPT = 50  # per step, in the stored statistics; the documents table holds every failure
+
+
 @dataclass
-class StageStats:
-    processed: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    duplicate: int = 0
-    failed: int = 0
+class StageStats(StageSummary):
+    """A step's counters over all its batches, plus time, task runs and device."""
+
     seconds: float = 0.0
     task_runs: int = 0
     device: str = "cpu"
-    failures: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = super().as_dict()
+        data.pop("outcomes")
+        data["failures"] = data["failures"][:MAX_FAILURES_KEPT]
+        return data
 
 
 def _in_flow() -> bool:
@@ -98,9 +102,8 @@ class ChainRun:
         stats.task_runs += task_runs
         stats.device = device
         if summary is not None:
-            for name in ("processed", "new", "updated", "unchanged", "duplicate", "failed"):
-                setattr(stats, name, getattr(stats, name) + getattr(summary, name))
-            stats.failures += [vars(f) for f in summary.failures][:50]
+            stats.merge(summary)
+            stats.outcomes.clear()
         self._update_progress()
 
     def _update_progress(self) -> None:
@@ -114,7 +117,7 @@ class ChainRun:
     def summary(self) -> dict[str, Any]:
         return {"chain": self.chain, "pipeline_run_id": self.run_id,
                 "seconds": round(time.perf_counter() - self._started, 2),
-                "stages": {step: vars(stats) for step, stats in self.stats.items()},
+                "stages": {step: stats.as_dict() for step, stats in self.stats.items()},
                 "gpu_fallbacks": self.fallbacks}
 
     def __exit__(self, exc_type, exc, tb) -> None:
