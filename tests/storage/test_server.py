@@ -35,3 +35,35 @@ def test_two_processes_share_one_embedded_server(engine):
     with engine.connect() as conn:
         mine = str(conn.execute(sa.text("SELECT pg_postmaster_start_time()")).scalar())
     assert runs[0].stdout.strip() == runs[1].stdout.strip() == mine
+
+
+def test_embedded_server_works_for_a_normal_user(migrated_engine):
+    """As root the package runs Postgres as its own system user; a normal user runs it directly."""
+    import os
+    import pwd
+
+    if os.geteuid() != 0:
+        user = pwd.getpwuid(os.geteuid()).pw_name  # the whole suite already runs as a normal user
+        prefix: list[str] = []
+    else:
+        user = "matchflow-test"
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            subprocess.run(["useradd", "--system", "--no-create-home", user], check=True)
+        prefix = ["runuser", "-u", user, "--"]
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    home = Path(tempfile.mkdtemp(prefix="mf-user-home-"))  # pytest's tmp_path is private to root
+    home.chmod(0o777)
+    env = {"MATCHFLOW_HOME": str(home / "matchflow"), "HOME": str(home), "PATH": os.environ["PATH"]}
+    result = subprocess.run([*prefix, "env", *(f"{k}={v}" for k, v in env.items()), sys.executable, "-m",
+                             "matchflow", "db", "upgrade"], capture_output=True, text=True, timeout=300)
+    try:
+        assert result.returncode == 0, (user, result.stderr)
+        assert "skills" in result.stdout
+        assert (home / "matchflow" / "pgdata" / "PG_VERSION").exists()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
