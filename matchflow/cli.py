@@ -421,3 +421,8 @@ def deploy(
                       f"{change.name}{note}")
     counts = {action: sum(c.action == action for c in changes) for action in colours}
     console.print(", ".join(f"{n} {action}" for action, n in counts.items() if n))
+
+
+from matchflow.evaluation.cli import eval_app  # noqa: E402 - the sub-app is registered after the commands above
+
+app.add_typer(eval_app, name="eval")

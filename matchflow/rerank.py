@@ -83,12 +83,6 @@ class JobSide:
     def titles(self) -> list[str]:
         return [t for t in [self.title, *self.fields.titles] if t]
 
-    @property
-    def role_titles(self) -> list[str]:
-        """The job's own title when known; roles merely mentioned in its text ("you will work with analysts,
-        designers...") are colleagues, not the role, so they count only when no title is known."""
-        return [self.title] if self.title else [t for t in self.fields.titles if t]
-
 
 @dataclass
 class MatchCandidate:
@@ -402,7 +396,7 @@ def compute_features(
         "semantic": semantic_score(candidate.retrieval_similarity, candidate.section_similarity),
         "required_skills": skill_coverage(have, skills.required, skill_idf),
         "nice_skills": skill_coverage(have, skills.nice, skill_idf),
-        "title": title_similarity([*resume.fields.titles, *resume.desired_roles], job.role_titles),
+        "title": title_similarity([*resume.fields.titles, *resume.desired_roles], job.titles),
         "experience": experience_fit(resume.fields.years_experience, infer_seniority(job)),
         "location": location_fit(resume.location, resume.remote_preference, job.effective_location,
                                  job.effective_remote),

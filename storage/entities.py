@@ -20,15 +20,21 @@ def text_search_config(language: str | None) -> str:
 
 def find_or_create_candidate(*, session: Session, identity_hash: str | None, email: str | None,
                              phone: str | None, name: str | None) -> Candidate:
-    """The candidate with this email (or identity hash), else a new one. Same person, new resume -> same row."""
+    """The candidate with this email (or identity hash), else a new one. Same person, new resume -> same row.
+
+    A name alone never identifies a person (two "John Smith"s, or a heading misread as a name): without an
+    email or a phone the resume gets a candidate of its own.
+    """
+    identified = bool(email or phone)
     candidate = None
     if email:
         candidate = session.scalars(sa.select(Candidate).where(sa.func.lower(Candidate.email) == email.lower())
                                     .order_by(Candidate.id).limit(1)).first()
-    if candidate is None and identity_hash:
+    if candidate is None and identified and identity_hash:
         candidate = session.scalars(sa.select(Candidate).where(Candidate.identity_hash == identity_hash)).first()
     if candidate is None:
-        candidate = Candidate(full_name=name, email=email, phone=phone, identity_hash=identity_hash)
+        candidate = Candidate(full_name=name, email=email, phone=phone,
+                              identity_hash=identity_hash if identified else None)
         session.add(candidate)
         session.flush()
     else:

@@ -82,6 +82,25 @@ def vector_candidates(*, session: Session, query_ids: list[int], target_kind: st
     return found
 
 
+def pair_similarities(*, session: Session, pairs: list[tuple[int, int]], model_id: int,
+                      dimension: int) -> dict[tuple[int, int], float]:
+    """Cosine similarity of the whole-document vectors of each (query, target) pair, in one round trip.
+
+    For targets that only the full-text search found: the reranker's semantic feature needs their real
+    similarity, not the 0 that "not in the vector top-K" would otherwise give them.
+    """
+    if not pairs:
+        return {}
+    dim = int(dimension)
+    rows = session.execute(sa.text(f"""
+        SELECT p.query_id, p.target_id, 1 - ((q.embedding::vector({dim})) <=> (t.embedding::vector({dim})))
+        FROM unnest(CAST(:queries AS integer[]), CAST(:targets AS integer[])) AS p(query_id, target_id)
+        JOIN embeddings q ON q.document_id = p.query_id AND q.model_id = :model_id AND q.section = 'document'
+        JOIN embeddings t ON t.document_id = p.target_id AND t.model_id = :model_id AND t.section = 'document'
+    """), {"queries": [q for q, _ in pairs], "targets": [t for _, t in pairs], "model_id": model_id})
+    return {(int(query_id), int(target_id)): float(similarity) for query_id, target_id, similarity in rows}
+
+
 def fulltext_candidates(*, session: Session, query_ids: list[int], target_kind: str, limit: int,
                         filters: SearchFilters = SearchFilters()) -> dict[int, list]:
     """Targets ranked by full-text relevance to each query's skills and titles (English + Russian stems)."""

@@ -120,3 +120,16 @@ def test_samples_ingest_without_failures(engine, pipeline_settings, tmp_path):
     summary = ingest_paths([folder], DocumentKind.JOB, engine=engine, settings=pipeline_settings)
     assert summary.failed == 0, summary.failures
     assert summary.new >= 15
+
+
+def test_a_name_alone_does_not_merge_two_people(engine, pipeline_settings, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n, job in enumerate(("Chef", "Accountant")):
+        _write(folder, f"{n}.pdf", make_pdf(f"Career Focus\n{job}\nSummary\n{job} with {n + 3} years of work.\n"
+                                            "Skills\nExcel, Budgeting\n"))
+    ingest_paths([folder], DocumentKind.RESUME, engine=engine, settings=pipeline_settings)
+    with session_scope(engine) as session:
+        documents = session.scalars(sa.select(Document).where(Document.status == "parsed")).all()
+        assert len(documents) == 2 and all(d.is_current for d in documents)
+        assert len({d.candidate_id for d in documents}) == 2
