@@ -97,6 +97,7 @@ class ChainRun:
 
     def record(self, step: str, summary: StageSummary | None, seconds: float, device: str = "cpu",
                task_runs: int = 1) -> None:
+        """Add one batch's outcome to the step's statistics and move the progress artifact."""
         stats = self.stats.setdefault(step, StageStats(device=device))
         stats.seconds += seconds
         stats.task_runs += task_runs
@@ -112,7 +113,10 @@ class ChainRun:
         from prefect.artifacts import update_progress_artifact
 
         done = sum(1 for step in STEPS if step in self.stats)
-        update_progress_artifact(self._progress_id, progress=100.0 * done / len(STEPS))
+        latest = list(self.stats)[-1]
+        update_progress_artifact(self._progress_id, progress=100.0 * done / len(STEPS),
+                                 description=f"Chain {self.chain}: {latest}, {self.stats[latest].task_runs} batch(es), "
+                                             f"{self.stats[latest].processed} document(s)")
 
     def summary(self) -> dict[str, Any]:
         return {"chain": self.chain, "pipeline_run_id": self.run_id,

@@ -16,7 +16,6 @@ from prefect.deployments import run_deployment
 from flows.run_record import ChainRun
 from matchflow.domain import DocumentKind
 from matchflow.pipeline.match import MatchConfig
-from matchflow.pipeline.summary import StageSummary
 from matchflow.settings import Settings
 from tasks.analyze import analyze, save_results
 from tasks.embed import embed_documents
@@ -31,34 +30,30 @@ MAX_BATCHES = 100_000  # a guard against a stage that never drains
 
 def fetch_step(run: ChainRun, source: str, kind: DocumentKind, settings: Settings, *, since: str | None,
                limit: int | None, batch_size: int) -> None:
-    """Step 0: Fillout submissions, or the files of a folder, stored as received."""
+    """Step 0: Fillout submissions, or the files of a folder, stored as received (recorded per batch)."""
     started = time.perf_counter()
-    summary, batches = StageSummary(), 0
     if source == "fillout":
         from tasks.fillout import fetch_submissions
 
         summary = fetch_submissions(kind, settings, since=since, limit=limit, batch_size=batch_size)
-        batches = 1
-    else:
-        paths = [part for part in source.split(",") if part]
-        files = list_files(paths, limit=limit)
-        for start in range(0, len(files), batch_size):
-            summary.merge(receive_files(files[start:start + batch_size], kind, settings, batch_size=batch_size))
-            batches += 1
-    run.record("fetch", summary, time.perf_counter() - started, task_runs=batches)
+        run.record("fetch", summary, time.perf_counter() - started)
+        return
+    files = list_files([part for part in source.split(",") if part], limit=limit)
+    run.record("fetch", None, time.perf_counter() - started)
+    for start in range(0, len(files), batch_size):
+        started = time.perf_counter()
+        summary = receive_files(files[start:start + batch_size], kind, settings, batch_size=batch_size)
+        run.record("fetch", summary, time.perf_counter() - started)
 
 
 def parse_step(run: ChainRun, kind: DocumentKind, settings: Settings, *, batch_size: int) -> None:
     """Step 1: parse every received document of `kind`, batch by batch."""
-    started = time.perf_counter()
-    summary, batches = StageSummary(), 0
     for _ in range(MAX_BATCHES):
+        started = time.perf_counter()
         batch = parse_documents(kind, settings, batch_size=batch_size, workers=settings.parse_workers)
-        batches += 1
-        summary.merge(batch)
+        run.record("parse", batch, time.perf_counter() - started)
         if batch.processed + batch.duplicate + batch.failed == 0:
             break
-    run.record("parse", summary, time.perf_counter() - started, task_runs=batches)
 
 
 def gpu_check_step(run: ChainRun, settings: Settings) -> GpuPoolStatus:
@@ -94,22 +89,21 @@ def _hand_to_gpu(run: ChainRun, settings: Settings, parameters: dict, step: str)
 def embed_step(run: ChainRun, kinds: list[DocumentKind], settings: Settings, *, batch_size: int,
                gpu: GpuPoolStatus) -> None:
     """Step 3: vectors for the query documents, then for targets not yet embedded."""
-    started = time.perf_counter()
     device = "cpu"
+    started = time.perf_counter()
     if gpu.ready and _hand_to_gpu(run, settings, {"stage": "embed", "kinds": [k.value for k in kinds],
                                                   "batch_size": batch_size}, "embed"):
         device = "gpu"
-    summary, batches = StageSummary(), 0
+        run.record("embed", None, time.perf_counter() - started, device=device)
     for kind in kinds:  # what the GPU did not finish (or everything, on CPU)
         for _ in range(MAX_BATCHES):
+            started = time.perf_counter()
             batch = embed_documents(kind, settings, batch_size=batch_size)
-            batches += 1
-            summary.merge(batch)
+            if batch.processed and device == "gpu":
+                device = "gpu+cpu"
+            run.record("embed", batch, time.perf_counter() - started, device=device)
             if batch.processed == 0:
                 break
-    if summary.processed and device == "gpu":
-        device = "gpu+cpu"
-    run.record("embed", summary, time.perf_counter() - started, device=device, task_runs=batches)
 
 
 def match_steps(run: ChainRun, chain: str, settings: Settings, config: MatchConfig, *, batch_size: int,
