@@ -79,3 +79,20 @@ def test_killed_runs_are_finished_by_the_next_one_without_duplicates(engine, tmp
                              .group_by(MatchResult.session_id, MatchResult.rank)
                              .having(sa.func.count() > 1)).all()
         assert ranks == []
+
+
+def test_two_runs_started_at_once_one_works_the_other_is_cancelled(engine, tmp_path):
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "MATCHFLOW_FILE_STORE": str(tmp_path / "files")}
+    # all 46 resumes: a run long enough that the second one surely starts while the first holds the lock
+    command = [sys.executable, "-m", "matchflow", "run", "chain-a", "--source", str(SAMPLES / "resumes"), "--json"]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True) for _ in range(2)]
+    outcomes = [run.communicate(timeout=600) for run in runs]
+    codes = sorted(run.returncode for run in runs)
+    assert codes == [0, 1], outcomes
+    cancelled = next(err for run, (_, err) in zip(runs, outcomes, strict=True) if run.returncode == 1)
+    assert "already running" in cancelled
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(Document)) == len(RESUMES)
+        assert conn.scalar(sa.select(sa.func.count()).select_from(SourceRecord)) == len(RESUMES)
+        assert conn.scalar(sa.select(sa.func.count()).select_from(MatchSession)) == len(RESUMES)
