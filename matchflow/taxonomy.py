@@ -83,7 +83,10 @@ TITLE_LINE_BONUS = 100  # RoleMatcher.best: a role on the first line outweighs a
 
 
 @dataclass(frozen=True)
-class Skill:
+class Entry:
+    """A dictionary entry: a canonical name, a grouping (skill category, role family, industry, or a location's
+    country code) and its English and Russian aliases."""
+
     name: str
     category: str
     aliases_en: tuple[str, ...] = ()
@@ -94,47 +97,15 @@ class Skill:
         return self.aliases_en + self.aliases_ru
 
 
-@dataclass(frozen=True)
-class Role:
-    name: str
-    category: str
-    aliases_en: tuple[str, ...] = ()
-    aliases_ru: tuple[str, ...] = ()
+Skill = Role = Industry = Entry  # one shape; the names say which dictionary a list came from
+
+
+class Location(Entry):
+    """A place; its `category` is the ISO 3166-1 alpha-2 country code ("" for Remote)."""
 
     @property
-    def aliases(self) -> tuple[str, ...]:
-        return self.aliases_en + self.aliases_ru
-
-
-@dataclass(frozen=True)
-class Industry:
-    name: str
-    aliases_en: tuple[str, ...] = ()
-    aliases_ru: tuple[str, ...] = ()
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        return self.aliases_en + self.aliases_ru
-
-    @property
-    def category(self) -> str:
-        return "industry"
-
-
-@dataclass(frozen=True)
-class Location:
-    name: str
-    country_code: str
-    aliases_en: tuple[str, ...] = ()
-    aliases_ru: tuple[str, ...] = ()
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        return self.aliases_en + self.aliases_ru
-
-    @property
-    def category(self) -> str:
-        return self.country_code
+    def country_code(self) -> str:
+        return self.category
 
 
 @dataclass(frozen=True)
@@ -177,7 +148,7 @@ def load_roles(path: Path | str | None = None) -> list[Role]:
 def load_industries(path: Path | str | None = None) -> list[Industry]:
     """Industries with aliases, in file order."""
     return [
-        Industry(r["name"], _split(r["aliases_en"]), _split(r["aliases_ru"]))
+        Industry(r["name"], "industry", _split(r["aliases_en"]), _split(r["aliases_ru"]))
         for r in _rows(path, "industries.csv")
     ]
 
