@@ -48,6 +48,19 @@ def _open_database(settings: Settings):
 
 @app.callback(invoke_without_command=True)
 def main(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    """Masks secrets and contacts in every log line before any command runs."""
+    import logging
+
+    from pydantic import ValidationError
+
+    from matchflow.logs import install_redaction
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        install_redaction(get_settings())
+    except ValidationError as exc:
+        problems = "; ".join(f"MATCHFLOW_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        raise _fail(f"invalid configuration: {problems}") from None
     if version:
         console.print(f"matchflow {__version__}")
         raise typer.Exit()
@@ -158,14 +171,9 @@ def ingest(
     raise typer.Exit(1 if summary.failed else 0)
 
 
-class Form(StrEnum):
-    resume = "resume"
-    job = "job"
-
-
 @app.command()
 def fetch(
-    form: list[Form] = typer.Option(None, "--form", help="Which form(s) to fetch; default both configured."),
+    form: list[Kind] = typer.Option(None, "--form", help="Which form(s) to fetch; default both configured."),
     since: str | None = typer.Option(None, "--since", help="Re-read submissions after this ISO time."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
@@ -178,8 +186,8 @@ def fetch(
     from matchflow.report import print_json, print_summary, summary_dict
 
     settings = get_settings()
-    forms = form or [f for f, configured in ((Form.resume, settings.fillout_resume_form_id),
-                                            (Form.job, settings.fillout_job_form_id)) if configured]
+    forms = form or [f for f, configured in ((Kind.resume, settings.fillout_resume_form_id),
+                                            (Kind.job, settings.fillout_job_form_id)) if configured]
     if not forms:
         raise _fail("no Fillout form configured: set MATCHFLOW_FILLOUT_RESUME_FORM_ID / MATCHFLOW_FILLOUT_JOB_FORM_ID")
     try:
