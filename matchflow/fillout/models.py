@@ -175,15 +175,20 @@ def _read_datetime(raw: dict[str, Any], key: str, problems: list[str]) -> dateti
         return None
 
 
-def _read_items(raw: dict[str, Any], key: str, model: type[_Lenient], problems: list[str]) -> list[Any]:
+def _read_list(raw: dict[str, Any], key: str, problems: list[str]) -> list[Any]:
+    """The list under `key`; anything else is a recorded problem and an empty list."""
     value = raw.get(key)
     if value is None:
         return []
     if not isinstance(value, list):
         problems.append(f"{key}: expected a list, got {type(value).__name__}")
         return []
+    return value
+
+
+def _read_items(raw: dict[str, Any], key: str, model: type[_Lenient], problems: list[str]) -> list[Any]:
     items = []
-    for i, item in enumerate(value):
+    for i, item in enumerate(_read_list(raw, key, problems)):
         if not isinstance(item, dict):
             problems.append(f"{key}[{i}]: expected an object, got {type(item).__name__}")
             continue
@@ -204,13 +209,7 @@ def _read_items(raw: dict[str, Any], key: str, model: type[_Lenient], problems: 
 
 
 def _read_dicts(raw: dict[str, Any], key: str, problems: list[str]) -> list[dict[str, Any]]:
-    value = raw.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        problems.append(f"{key}: expected a list, got {type(value).__name__}")
-        return []
-    return [item for item in value if isinstance(item, dict)]
+    return [item for item in _read_list(raw, key, problems) if isinstance(item, dict)]
 
 
 def _read_dict(raw: dict[str, Any], key: str, problems: list[str]) -> dict[str, Any] | None:
