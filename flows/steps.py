@@ -124,7 +124,7 @@ def match_steps(run: ChainRun, chain: str, settings: Settings, config: MatchConf
         batch = rerank_candidates(batch, settings, config)
         run.record("rerank", None, time.perf_counter() - started)
         started = time.perf_counter()
-        batch = analyze(batch)
+        batch = analyze(batch, config)
         run.record("analyze", None, time.perf_counter() - started)
         started = time.perf_counter()
         saved = save_results(batch, settings, config, run.run_id, "cpu")

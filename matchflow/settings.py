@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     inference_deployment: str = "inference/matchflow-inference"
     gpu_handoff_timeout_s: float = Field(default=900.0, gt=0)
     parse_workers: int = Field(default=1, ge=1, le=32, description="Parser processes per batch.")
+    redact_scoring_text: bool = Field(default=False, description=(
+        "Remove names, contacts, birth dates, addresses, photo captions and personal details from the text that "
+        "is embedded, full-text indexed and cross-encoded (bias reduction); applies to documents parsed after."))
+    redact_explanations: bool = Field(default=True, description="Keep personal data out of match explanations.")
 
     # orchestration (prefect.yaml, `matchflow deploy`, flows/gpu_health.py, flows/maintenance.py)
     timezone: str | None = Field(default=None, description="Timezone of every cron schedule; unset = prefect.yaml's.")

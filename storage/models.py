@@ -332,11 +332,12 @@ class Document(TimestampMixin, Base):
     failure_message: Mapped[str | None] = mapped_column(sa.Text)
 
     text: Mapped[str | None] = mapped_column(sa.Text)
+    scoring_text: Mapped[str | None] = mapped_column(sa.Text)  # personal data redacted; set when redaction is on
     language: Mapped[str | None] = mapped_column(sa.String(8))
     text_search_config: Mapped[str] = mapped_column(REGCONFIG, server_default=sa.text("'simple'::regconfig"))
     search_tsv: Mapped[str | None] = mapped_column(
         TSVECTOR,
-        sa.Computed("to_tsvector(text_search_config, coalesce(text, ''))", persisted=True),
+        sa.Computed("to_tsvector(text_search_config, coalesce(scoring_text, text, ''))", persisted=True),
     )
     sections: Mapped[dict[str, Any]] = mapped_column(default=dict)
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)  # ExtractedFields as JSON

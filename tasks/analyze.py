@@ -16,8 +16,8 @@ from tasks.retry import IO_TASK_OPTIONS
 
 
 @task(name="analyze-matches", cache_policy=NO_CACHE)
-def analyze(batch: MatchBatch) -> MatchBatch:
-    analyze_matches(batch)
+def analyze(batch: MatchBatch, config: MatchConfig) -> MatchBatch:
+    analyze_matches(batch, redact_explanations=config.redact_explanations)
     get_run_logger().info("chain %s: analysed %d matches", batch.chain,
                           sum(len(r) for r in batch.results.values()))
     return batch

@@ -19,7 +19,8 @@ def parse_documents(kind: DocumentKind, settings: Settings, batch_size: int = 64
     """Parse up to `batch_size` received documents; failures are recorded per document, never raised."""
     with session_scope(engine_for(settings)) as session:
         summary = parse_batch(session=session, kind=kind, files_dir=settings.files_dir,
-                              max_bytes=settings.max_file_bytes, limit=batch_size, workers=workers)
+                              max_bytes=settings.max_file_bytes, limit=batch_size, workers=workers,
+                              redact_scoring=settings.redact_scoring_text)
     logger = get_run_logger()
     logger.info("parsed %d %s documents, %d duplicate, %d failed", summary.processed, kind.value,
                 summary.duplicate, summary.failed)

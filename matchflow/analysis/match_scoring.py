@@ -3,8 +3,8 @@
 CPU implementation: turns the reranker's features into a 0-100 score, a per-category breakdown,
 a reverse score (how well the job fits the candidate's own wishes) and plain-language reasons.
 A model-based analyzer (an LLM writing the explanation on the GPU pool) can plug in behind the
-same `Analyzer` interface. Reasons never carry names, e-mails or phone numbers: every sentence
-passes through `privacy.redact`.
+same `Analyzer` interface. Reasons carry no names, contacts, birth dates or addresses: every sentence
+passes through `privacy.redact_for_scoring` (unless MATCHFLOW_REDACT_EXPLANATIONS is off).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from matchflow import scoring
-from matchflow.analysis.privacy import redact
 from matchflow.domain import SalaryRange
+from matchflow.privacy import redact_for_scoring
 from matchflow.rerank import (
     MatchCandidate,
     RerankedMatch,
@@ -208,7 +208,8 @@ def reverse_score(reranked: RerankedMatch, candidate: MatchCandidate) -> float:
     return sum(scoring.REVERSE_WEIGHTS[name] * value for name, value in parts.items())
 
 
-def score_match(reranked: RerankedMatch, candidate: MatchCandidate) -> MatchAnalysis:
+def score_match(reranked: RerankedMatch, candidate: MatchCandidate, *,
+                redact_personal_data: bool = True) -> MatchAnalysis:
     """The recruiter-facing analysis of one reranked pair (see the module docstring)."""
     if (reranked.resume_id, reranked.job_id) != (candidate.resume.id, candidate.job.id):
         raise ValueError(
@@ -238,7 +239,7 @@ def score_match(reranked: RerankedMatch, candidate: MatchCandidate) -> MatchAnal
         matched_skills=list(reranked.matched_skills),
         missing_required_skills=list(reranked.missing_required_skills),
         missing_nice_skills=list(reranked.missing_nice_skills),
-        reasons=[redact(r, [fields.person_name], [*fields.emails, *fields.phones]) for r in reasons if r],
+        reasons=[redact_for_scoring(r, fields) if redact_personal_data else r for r in reasons if r],
         scoring_version=reranked.scoring_version,
     )
 

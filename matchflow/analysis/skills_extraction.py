@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
-from matchflow.analysis.privacy import redact
 from matchflow.domain import SkillHit
+from matchflow.privacy import redact, redact_personal_details
 
 IMPLEMENTATION = "cpu-taxonomy"
 MAX_EVIDENCE_PER_SKILL = 3
@@ -50,8 +50,13 @@ def _by_skill(hits: Iterable[SkillHit]) -> dict[str, list[SkillHit]]:
     return grouped
 
 
+def _shown(evidence: str, redact_evidence: bool) -> str:
+    return redact(redact_personal_details(evidence)) if redact_evidence else evidence
+
+
 def skills_gap(
-    resume_skills: list[SkillHit], job_required: list[SkillHit], job_nice: list[SkillHit],
+    resume_skills: list[SkillHit], job_required: list[SkillHit], job_nice: list[SkillHit], *,
+    redact_evidence: bool = True,
 ) -> SkillsGap:
     """Compare canonical skill names (case-insensitive); evidence spans come from the resume's hits.
 
@@ -66,7 +71,7 @@ def skills_gap(
         for key, hits in wanted.items():
             if key in have:
                 evidence = [
-                    SkillEvidence(start=h.start, end=h.end, text=redact(h.evidence))
+                    SkillEvidence(start=h.start, end=h.end, text=_shown(h.evidence, redact_evidence))
                     for h in have[key][:MAX_EVIDENCE_PER_SKILL]
                 ]
                 matched.append(MatchedSkill(skill=hits[0].skill, required=is_required, evidence=evidence))

@@ -42,7 +42,7 @@ def embed_batch(*, session: Session, embedder: Embedder, kind: DocumentKind, lim
     documents = claim_unembedded(session=session, kind=kind.value, model_id=model.id, limit=limit)
     if not documents:
         return summary
-    vectors = embedder.embed_documents([doc.text or "" for doc in documents],
+    vectors = embedder.embed_documents([doc.scoring_text or doc.text or "" for doc in documents],
                                        sections=[doc.sections or {} for doc in documents])
     rows = []
     for document, result in zip(documents, vectors, strict=True):

@@ -46,7 +46,8 @@ def parse_received(kind: DocumentKind, *, engine: Engine, settings: Settings, ba
     while True:
         with session_scope(engine) as session:
             batch = parse_batch(session=session, kind=kind, files_dir=settings.files_dir,
-                                max_bytes=settings.max_file_bytes, limit=batch_size, workers=settings.parse_workers)
+                                max_bytes=settings.max_file_bytes, limit=batch_size, workers=settings.parse_workers,
+                                redact_scoring=settings.redact_scoring_text)
         done = batch.processed + batch.duplicate + batch.failed
         if progress and done:
             progress("parse", done)

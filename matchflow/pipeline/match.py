@@ -40,6 +40,7 @@ class MatchConfig:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     filters: SearchFilters = SearchFilters()
     rerank_model: str | None = None
+    redact_explanations: bool = True  # MATCHFLOW_REDACT_EXPLANATIONS
 
 
 def claim_queries(*, session: Session, kind: str, model_id: int, limit: int,
@@ -61,13 +62,18 @@ def _fields(document: Document) -> ExtractedFields:
     return ExtractedFields.model_validate(data)
 
 
+def _scoring_text(document: Document) -> str:
+    """What the cross-encoder reads: the redacted text when personal-data redaction was on at parse time."""
+    return document.scoring_text or document.text or ""
+
+
 def _resume_side(document: Document, submission: CandidateSubmission | None) -> ResumeSide:
     wishes = (document.fields or {}).get("structured", {})
     salary = None
     if wishes.get("salary_min") or wishes.get("salary_max"):
         salary = SalaryRange(minimum=wishes.get("salary_min"), maximum=wishes.get("salary_max"),
                              currency=wishes.get("currency"))
-    return ResumeSide(id=str(document.id), fields=_fields(document), text=document.text or "",
+    return ResumeSide(id=str(document.id), fields=_fields(document), text=_scoring_text(document),
                       language=document.language or "en", desired_roles=list(wishes.get("roles") or []),
                       desired_salary=salary, desired_location=wishes.get("location"),
                       remote_preference=(submission.remote_preference if submission else None)
@@ -78,7 +84,7 @@ def _job_side(document: Document, job: Job | None) -> JobSide:
     salary = None
     if job is not None and (job.salary_min or job.salary_max):
         salary = SalaryRange(minimum=job.salary_min, maximum=job.salary_max, currency=job.salary_currency)
-    return JobSide(id=str(document.id), fields=_fields(document), text=document.text or "",
+    return JobSide(id=str(document.id), fields=_fields(document), text=_scoring_text(document),
                    title=job.title if job else None, location=job.location_text if job else None,
                    remote=job.remote if job else None, salary=salary)
 
@@ -159,17 +165,17 @@ def rerank_matches(batch: MatchBatch, *, config: MatchConfig, skill_idf: dict[st
     return batch
 
 
-def analyze_matches(batch: MatchBatch) -> MatchBatch:
+def analyze_matches(batch: MatchBatch, *, redact_explanations: bool = True) -> MatchBatch:
     """Step 6: match scoring and skills gap per match; sentiment of a query resume's free-text answers."""
     started = time.perf_counter()
     for query_id, ranked in batch.ranked.items():
         results, analyses = [], []
         for match, pair in ranked:
-            analysis = score_match(match, pair)
+            analysis = score_match(match, pair, redact_personal_data=redact_explanations)
             resume_id, job_id = int(match.resume_id), int(match.job_id)
             target_id = job_id if batch.chain == "A" else resume_id
             gap = skills_gap(pair.resume.fields.skills, pair.job.fields.required_skills,
-                             pair.job.fields.nice_to_have_skills)
+                             pair.job.fields.nice_to_have_skills, redact_evidence=redact_explanations)
             results.append({
                 "rank": match.rank, "resume_document_id": resume_id, "job_document_id": job_id,
                 "candidate_id": batch.owners[resume_id][0], "job_id": batch.owners[job_id][1],
@@ -232,6 +238,6 @@ def match_documents(*, session: Session, chain: str, model: EmbeddingModel, conf
     batch = search_matches(session=session, chain=chain, model=model, config=config,
                            query_ids=[doc.id for doc in queries])
     rerank_matches(batch, config=config, skill_idf=skill_idf(session=session), cross_encoder=cross_encoder)
-    analyze_matches(batch)
+    analyze_matches(batch, redact_explanations=config.redact_explanations)
     return save_matches(session=session, batch=batch, model=model, config=config, device=device,
                         pipeline_run_id=pipeline_run_id, rerank_model=cross_encoder.name if cross_encoder else None)

@@ -18,6 +18,7 @@ from matchflow.domain import DocumentError, DocumentKind, ExtractedFields, Parse
 from matchflow.extract import extract_fields, job_title_line
 from matchflow.parsing import parse_many
 from matchflow.pipeline.summary import StageSummary
+from matchflow.privacy import redact_for_scoring
 from storage import entities
 from storage.files import read_blob
 from storage.models import Document
@@ -115,8 +116,13 @@ def _skill_rows(document_id: int, fields: ExtractedFields, ids: dict[str, int]) 
 
 
 def apply_parse_result(*, session: Session, document: Document, result: ParsedDocument | DocumentError,
-                       files_dir: Path, summary: StageSummary, skill_ids: dict[str, int]) -> None:
-    """Record one document's parse outcome: failed, duplicate, or parsed and linked."""
+                       files_dir: Path, summary: StageSummary, skill_ids: dict[str, int],
+                       redact_scoring: bool = False) -> None:
+    """Record one document's parse outcome: failed, duplicate, or parsed and linked.
+
+    With `redact_scoring` the text and sections that matching embeds and indexes lose their personal data
+    (`privacy.redact_for_scoring`); `text` keeps the original for evidence and re-extraction.
+    """
     name = document.filename or f"document {document.id}"
     if isinstance(result, DocumentError):
         document.status, document.failure_reason, document.failure_message = "failed", result.reason.value, \
@@ -134,7 +140,9 @@ def apply_parse_result(*, session: Session, document: Document, result: ParsedDo
     document.composite_hash = hashes.composite_hash
     document.text, document.language, document.doc_type = result.text, result.language, result.doc_type
     document.text_search_config = entities.text_search_config(result.language)
-    document.sections = result.sections
+    document.scoring_text = redact_for_scoring(result.text, fields) if redact_scoring else None
+    document.sections = {name: redact_for_scoring(text, fields) for name, text in result.sections.items()} \
+        if redact_scoring else result.sections
     document.fields = {"structured": structured, **fields.model_dump(mode="json")}
     original = _content_original(session, document, hashes.content_hash)
     if original is not None:
@@ -160,7 +168,7 @@ def apply_parse_result(*, session: Session, document: Document, result: ParsedDo
 
 
 def parse_batch(*, session: Session, kind: DocumentKind, files_dir: Path, max_bytes: int, limit: int,
-                workers: int = 1) -> StageSummary:
+                workers: int = 1, redact_scoring: bool = False) -> StageSummary:
     """Claim up to `limit` received documents of `kind`, parse them and record the outcomes."""
     summary = StageSummary()
     documents = claim_received(session=session, kind=kind, limit=limit)
@@ -170,5 +178,5 @@ def parse_batch(*, session: Session, kind: DocumentKind, files_dir: Path, max_by
     ids = entities.skill_ids(session=session)
     for document, result in zip(documents, results, strict=True):
         apply_parse_result(session=session, document=document, result=result, files_dir=files_dir,
-                           summary=summary, skill_ids=ids)
+                           summary=summary, skill_ids=ids, redact_scoring=redact_scoring)
     return summary

@@ -157,3 +157,11 @@ def test_default_analyzers_follow_the_protocol() -> None:
     [reranked] = rerank([candidate])
     assert analyzers["match_scoring"].analyze(reranked, candidate) == score_match(reranked, candidate)
     assert analyzers["sentiment"].analyze("I love this team").label == "positive"
+
+
+def test_explanations_keep_contacts_when_redaction_is_switched_off() -> None:
+    candidate = _berlin_senior(person_name="Ivan Petrov", job_title="Backend Engineer - ask Ivan Petrov",
+                               resume_titles=("Backend Engineer",))
+    [reranked] = rerank([candidate])
+    shown = " ".join(score_match(reranked, candidate, redact_personal_data=False).reasons)
+    assert "Ivan Petrov" in shown

@@ -48,3 +48,9 @@ def test_evidence_is_redacted() -> None:
     [evidence] = gap.matched[0].evidence
     assert "Django" in evidence.text
     assert "ivan@example.com" not in evidence.text and "[email]" in evidence.text
+
+
+def test_evidence_is_verbatim_when_redaction_is_switched_off() -> None:
+    gap = skills_gap([_hit("Django", "Django")], [SkillHit(skill="Django")], [], redact_evidence=False)
+    [evidence] = gap.matched[0].evidence
+    assert "ivan@" in evidence.text
