@@ -337,7 +337,7 @@ def run_chain(
 ) -> None:
     """Run a chain in this process (Prefect's ephemeral API when no server is configured)."""
     settings = get_settings()
-    if source is None and settings.fillout_api_key is None:
+    if source is None and not settings.fillout_configured:
         raise _fail("no --source given and Fillout is not configured (MATCHFLOW_FILLOUT_API_KEY); "
                     "pass --source PATH to read a folder")
     engine, _ = _open_database(settings)

@@ -43,6 +43,16 @@ def configured_secrets(settings: Settings) -> tuple[str, ...]:
     return tuple(secrets)
 
 
+def mask_in_logs(secret: str) -> None:
+    """Add a secret read at run time (from a Prefect Secret block) to every installed filter."""
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        for target in [*logger.handlers, logger]:
+            for existing in [f for f in target.filters if isinstance(f, RedactingFilter)]:
+                if secret and secret not in existing.secrets:
+                    existing.secrets = (*existing.secrets, secret)
+
+
 def install_redaction(settings: Settings) -> RedactingFilter:
     """Attach one RedactingFilter to every handler of the loggers matchflow and Prefect log through."""
     redacting = RedactingFilter(configured_secrets(settings))

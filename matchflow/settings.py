@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     retention_failed_days: int = Field(default=30, ge=1)
 
     fillout_api_key: SecretStr | None = None
+    fillout_api_key_block: str | None = Field(
+        default=None, description="Prefect Secret block holding the Fillout API key (used instead of the variable).")
     fillout_base_url: str = "https://api.fillout.com/v1/api"
     fillout_resume_form_id: str | None = None
     fillout_job_form_id: str | None = None
@@ -119,6 +121,11 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.file_store or self.home / "files"
+
+    @property
+    def fillout_configured(self) -> bool:
+        """An API key is set, directly or as a Prefect Secret block name."""
+        return self.fillout_api_key is not None or bool(self.fillout_api_key_block)
 
     @property
     def max_file_bytes(self) -> int:

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from matchflow.secrets import SecretConfigError, resolve_secret
 from matchflow.settings import Settings
 
 WORKER_ROLE_LABEL = "matchflow.role"
@@ -235,14 +236,10 @@ class CommandStarter:
 
 def http_token(settings: Settings) -> str | None:
     """The bearer token: from the Prefect Secret block when one is named, else MATCHFLOW_GPU_HTTP_TOKEN."""
-    if settings.gpu_http_token_block:
-        from prefect.blocks.system import Secret
-
-        try:
-            return str(Secret.load(settings.gpu_http_token_block).get())
-        except ValueError as exc:
-            raise StarterError(f"Secret block {settings.gpu_http_token_block!r} could not be loaded: {exc}") from None
-    return settings.gpu_http_token.get_secret_value() if settings.gpu_http_token else None
+    try:
+        return resolve_secret(settings.gpu_http_token, settings.gpu_http_token_block)
+    except SecretConfigError as exc:
+        raise StarterError(str(exc)) from None
 
 
 class HttpStarter:

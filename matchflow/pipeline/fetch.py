@@ -24,6 +24,7 @@ from matchflow.fillout.errors import FilloutConfigError
 from matchflow.fillout.mapping import load_mapping
 from matchflow.pipeline.receive import receive_batch
 from matchflow.pipeline.summary import StageSummary
+from matchflow.secrets import SecretConfigError, resolve_secret
 from matchflow.settings import Settings
 from matchflow.sources.base import IncomingDocument
 from matchflow.sources.fillout_source import FileFetcher, candidate_documents, job_documents
@@ -35,9 +36,10 @@ FILE_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
 
 def form_id_for(kind: DocumentKind, settings: Settings) -> str:
     form_id = settings.fillout_resume_form_id if kind is DocumentKind.RESUME else settings.fillout_job_form_id
-    if not form_id or settings.fillout_api_key is None:
+    if not form_id or not settings.fillout_configured:
         variable = f"MATCHFLOW_FILLOUT_{'RESUME' if kind is DocumentKind.RESUME else 'JOB'}_FORM_ID"
-        raise FilloutConfigError(f"Fillout is not configured: set MATCHFLOW_FILLOUT_API_KEY and {variable}")
+        raise FilloutConfigError("Fillout is not configured: set MATCHFLOW_FILLOUT_API_KEY (or "
+                                 f"MATCHFLOW_FILLOUT_API_KEY_BLOCK) and {variable}")
     return form_id
 
 
@@ -52,7 +54,11 @@ def fetch_form(kind: DocumentKind, *, settings: Settings, engine: Engine, since:
     lookback = timedelta(hours=settings.fillout_update_lookback_hours)
     after = since or (watermark - lookback if watermark else None)
     summary, latest, seen = StageSummary(), watermark, 0
-    with FilloutClient(settings.fillout_api_key.get_secret_value(), base_url=settings.fillout_base_url,
+    try:
+        api_key = resolve_secret(settings.fillout_api_key, settings.fillout_api_key_block)
+    except SecretConfigError as exc:
+        raise FilloutConfigError(str(exc)) from None
+    with FilloutClient(api_key, base_url=settings.fillout_base_url,
                        transport=api_transport) as client, \
             httpx.Client(timeout=FILE_TIMEOUT, transport=file_transport) as files_client:
         fetcher = FileFetcher(files_client, frozenset(settings.fillout_file_hosts), settings.max_file_bytes,
