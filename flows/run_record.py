@@ -11,6 +11,7 @@ claim different documents, so they run side by side.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact
 from prefect.context import FlowRunContext
+from sqlalchemy.dialects.postgresql import JSONB
 
 from matchflow.logs import install_redaction
 from matchflow.pipeline.summary import StageSummary
@@ -31,6 +33,9 @@ from tasks.common import engine_for
 CHAIN_LOCK_KEYS = {"A": 74_201, "B": 74_202}
 CHAIN_SLUGS = {"A": "chain-a", "B": "chain-b"}
 STEPS = ("fetch", "parse", "gpu-check", "embed", "search", "rerank", "analyze", "save")
+INTERRUPTED = "interrupted: the run ended without recording its outcome (process killed or database lost)"
+
+logger = logging.getLogger(__name__)
 
 
 class ChainAlreadyRunning(RuntimeError):
@@ -84,6 +89,11 @@ class ChainRun:
             raise ChainAlreadyRunning(f"chain {self.chain} is already running; this run was cancelled")
         context = FlowRunContext.get()
         with session_scope(self.engine) as session:
+            # we hold the chain's lock, so a run of this chain still marked running died without a word
+            session.execute(sa.update(PipelineRun).where(
+                PipelineRun.chain == CHAIN_SLUGS[self.chain], PipelineRun.status == "running").values(
+                status="failed", finished_at=datetime.now(UTC),
+                stats=PipelineRun.stats.op("||", return_type=JSONB)(sa.func.jsonb_build_object("error", INTERRUPTED))))
             run = PipelineRun(chain=CHAIN_SLUGS[self.chain], parameters=self.parameters,
                               flow_run_id=str(context.flow_run.id) if context and context.flow_run else None)
             session.add(run)
@@ -136,6 +146,13 @@ class ChainRun:
                 top = run_top_matches(session=session, pipeline_run_id=self.run_id, per_document=3, documents=20)
             if _in_flow():
                 self._publish(summary, top)
+        except sa.exc.DBAPIError:
+            if exc is None:
+                raise
+            # the database is gone (often the very cause of `exc`): let `exc` surface; the next run of
+            # this chain marks this one failed (INTERRUPTED)
+            logger.warning("chain %s run %s failed and could not be recorded: the database is unreachable",
+                           self.chain, self.run_id)
         finally:
             self._release_lock()
 

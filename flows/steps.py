@@ -9,9 +9,12 @@ and recorded in the run's statistics, so a chain always completes.
 from __future__ import annotations
 
 import time
+from uuid import UUID
 
-from prefect import get_run_logger
+from prefect import get_client, get_run_logger
+from prefect.client.schemas.objects import State
 from prefect.deployments import run_deployment
+from prefect.states import Cancelled, Crashed
 
 from flows.run_record import ChainRun
 from matchflow.domain import DocumentKind
@@ -19,13 +22,15 @@ from matchflow.pipeline.match import MatchConfig
 from matchflow.settings import Settings
 from tasks.analyze import analyze, save_results
 from tasks.embed import embed_documents
-from tasks.gpu import GpuPoolStatus, check_gpu
+from tasks.gpu import GpuPoolStatus, check_gpu, read_pool_status
 from tasks.parse import parse_documents
 from tasks.rerank import rerank_candidates
 from tasks.search import next_queries, search_candidates
 from tasks.sources import list_files, receive_files
 
 MAX_BATCHES = 100_000  # a guard against a stage that never drains
+HANDOFF_POLL_S = 2.0  # how often a hand-off looks at the inference run and the GPU pool
+POOL_LOST = {"NOT_READY", "MISSING"}
 
 
 def fetch_step(run: ChainRun, source: str, kind: DocumentKind, settings: Settings, *, since: str | None,
@@ -71,19 +76,43 @@ def _hand_to_gpu(run: ChainRun, settings: Settings, parameters: dict, step: str)
     """Run the inference deployment on the GPU pool and wait (bounded); False when it did not complete."""
     logger = get_run_logger()
     try:
-        flow_run = run_deployment(settings.inference_deployment, parameters=parameters,
-                                  timeout=settings.gpu_handoff_timeout_s, as_subflow=True)
+        flow_run = run_deployment(settings.inference_deployment, parameters=parameters, timeout=0,
+                                  as_subflow=True)
+        state = _wait_for_inference(flow_run.id, settings)
     except Exception as exc:  # noqa: BLE001 - any failure to hand off means: do it here on CPU
         logger.warning("GPU hand-off for %s failed (%s); finishing on CPU", step, type(exc).__name__)
         run.fallbacks.append({"step": step, "reason": f"{type(exc).__name__}: {exc}"[:300]})
         return False
-    state = flow_run.state
     if state is None or not state.is_completed():
         name = state.name if state else "no state"
         logger.warning("GPU inference run for %s ended %s; finishing the rest on CPU", step, name)
         run.fallbacks.append({"step": step, "reason": f"inference run {flow_run.id} ended {name}"})
         return False
     return True
+
+
+def _wait_for_inference(flow_run_id: UUID, settings: Settings) -> State | None:
+    """The inference run's final state, waiting at most `gpu_handoff_timeout_s`.
+
+    A run whose GPU pool loses its last worker (the host died, and the run with it) would stay Running
+    forever, as no one is left to report it: when the pool reads NOT_READY on two polls in a row, the run
+    is marked Crashed (Cancelled if it was still scheduled) so that it shows what happened and the
+    `matchflow-inference-run-failed` automation fires; the chain then finishes on CPU.
+    """
+    deadline = time.monotonic() + settings.gpu_handoff_timeout_s
+    lost_polls = 0
+    with get_client(sync_client=True) as client:
+        while True:
+            state = client.read_flow_run(flow_run_id).state
+            if state is None or state.is_final() or time.monotonic() > deadline:
+                return state
+            lost_polls = lost_polls + 1 if read_pool_status(settings.gpu_pool).status in POOL_LOST else 0
+            if lost_polls >= 2:
+                message = f"GPU pool {settings.gpu_pool} lost its workers during the run; the chain finished on CPU"
+                final = Cancelled(message=message) if state.is_scheduled() else Crashed(message=message)
+                client.set_flow_run_state(flow_run_id, final, force=True)
+                return client.read_flow_run(flow_run_id).state
+            time.sleep(HANDOFF_POLL_S)
 
 
 def embed_step(run: ChainRun, kinds: list[DocumentKind], settings: Settings, *, batch_size: int,

@@ -10,13 +10,14 @@ from matchflow.rerank import CrossEncoderScorer
 from matchflow.settings import Settings
 from storage.db import session_scope
 from tasks.common import engine_for
+from tasks.retry import IO_TASK_OPTIONS
 
 
 def load_cross_encoder(settings: Settings) -> CrossEncoderScorer | None:
     return CrossEncoderScorer.load(settings.rerank_model) if settings.rerank_model else None
 
 
-@task(name="rerank-candidates", cache_policy=NO_CACHE)
+@task(name="rerank-candidates", cache_policy=NO_CACHE, **IO_TASK_OPTIONS)  # it reads skill statistics
 def rerank_candidates(batch: MatchBatch, settings: Settings, config: MatchConfig) -> MatchBatch:
     with session_scope(engine_for(settings)) as session:
         idf = skill_idf(session=session)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import psycopg
 import sqlalchemy as sa
 from prefect.tasks import exponential_backoff
 
@@ -16,6 +17,8 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     sa.exc.OperationalError,
     sa.exc.InterfaceError,
     sa.exc.DBAPIError,
+    psycopg.OperationalError,  # raw, not wrapped by SQLAlchemy: opening the embedded server (storage/db.py)
+    psycopg.InterfaceError,
     httpx.TransportError,
     ConnectionError,
     TimeoutError,

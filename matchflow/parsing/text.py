@@ -22,6 +22,9 @@ _BOMS = (
 _MD_MARK = re.compile(r"^(#{1,6}\s+\S|[-*+]\s+\S.*|\*\*[^*]+\*\*|\[[^\]]+\]\([^)]+\))", re.M)
 _HTML_MARK = re.compile(rb"^\s*(<!doctype html|<html|<body|<div|<p>)", re.I)
 _MAX_CONTROL_SHARE = 0.05
+# Legacy encodings of the Cyrillic and Western/Central European text our users send, tried first.
+USUAL_ENCODINGS = ["cp1251", "koi8_r", "cp866", "iso8859_5", "cp1252", "iso8859_15", "latin_1",
+                   "cp1250", "iso8859_2"]
 
 
 def decode_text(data: bytes) -> str:
@@ -42,10 +45,29 @@ def decode_text(data: bytes) -> str:
         return _checked(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:200_000], cp_isolation=None).best()
+    sample = data[:200_000]
+    best = from_bytes(sample, cp_isolation=None).best()
+    # Short Russian texts in cp1251 can read as cleanly in Greek or CJK code pages and win on language
+    # statistics: our users' usual encodings win whenever they read the bytes as cleanly, with a language.
+    usual = from_bytes(sample, cp_isolation=USUAL_ENCODINGS).best()
+    if usual is not None and usual.coherence > 0 and (best is None or usual.chaos <= best.chaos + 0.02):
+        best = usual
     if best is None:
         raise _not_text()
-    return _checked(data.decode(best.encoding, errors="replace"))
+    return _checked(data.decode(_cyrillic_case_check(sample, best.encoding), errors="replace"))
+
+
+def _cyrillic_case_check(data: bytes, encoding: str) -> str:
+    """cp1251 and KOI8-R read each other's bytes as Cyrillic with the case swapped: text is mostly lowercase."""
+    pair = ("cp1251", "koi8_r")
+    if encoding not in pair:
+        return encoding
+
+    def lowercase_share(candidate: str) -> float:
+        letters = [ch for ch in data.decode(candidate, errors="replace") if "\u0400" <= ch <= "\u04ff"]
+        return sum(ch.islower() for ch in letters) / len(letters) if letters else 0.0
+
+    return max(pair, key=lowercase_share)  # a tie keeps cp1251, the commoner
 
 
 def _checked(text: str) -> str:

@@ -8,6 +8,7 @@ starter brings a GPU worker back -> gpu-maintenance stops the idle host -> clean
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -212,6 +213,81 @@ def test_gpu_host_lost_pool_not_ready_chain_on_cpu_and_automation_fires(prefect_
     assert runs[0].created_by.display_value == "matchflow-gpu-pool-not-ready"
     assert runs[0].state.is_completed()  # the CPU worker has no starter: it records "unavailable"
     _wait_for_event(prefect_api, "matchflow.gpu.unavailable")
+
+
+def _kill_host(worker) -> None:
+    """SIGKILL a worker and everything it started: its flow-run processes run in sessions of their own."""
+    import psutil
+
+    groups = {worker.pid}
+    with contextlib.suppress(psutil.NoSuchProcess):
+        groups |= {os.getpgid(child.pid) for child in psutil.Process(worker.pid).children(recursive=True)}
+    for group in groups:
+        kill_group(group)
+
+
+def _current_matches(db, names: list[str]) -> list[tuple[str, str, int, int]]:
+    """(file, status, current sessions, results in them) per named resume."""
+    from storage.models import Document, MatchResult, MatchSession
+
+    sessions = sa.select(sa.func.count()).where(MatchSession.source_document_id == Document.id,
+                                                MatchSession.is_current).scalar_subquery()
+    results = sa.select(sa.func.count()).select_from(MatchResult).join(
+        MatchSession, MatchSession.id == MatchResult.session_id).where(
+        MatchSession.source_document_id == Document.id, MatchSession.is_current).scalar_subquery()
+    with db.connect() as conn:
+        return sorted(conn.execute(sa.select(Document.filename, Document.status, sessions, results).where(
+            Document.filename.in_(names))).all())
+
+
+def test_gpu_worker_killed_during_an_inference_run_chain_finishes_on_cpu(prefect_api, db, jobs, cpu_worker,
+                                                                           start_worker, deployed, tmp_path):
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.deployments import run_deployment
+
+    worker = start_worker(GPU_POOL, "gpu-doomed")
+    _wait_for(_pool_ready, 120, "the GPU pool to be ready again")
+    names = ["r02-python-developer-django-fastapi.docx", "r05-senior-frontend-engineer-react-typescript.pdf",
+             "r06-frontend-developer-vue-js-react.docx", "r07-data-engineer.pdf"]
+    source = _copy_samples("resumes", names, tmp_path / "resumes")
+
+    def inference_runs(client):
+        return client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["inference"])))
+
+    with get_client(sync_client=True) as client:
+        seen = {run.id for run in inference_runs(client)}
+        started = run_deployment("resume-chain/matchflow-resume-chain", parameters={"source": str(source)},
+                                 timeout=0)
+
+        def running_inference():
+            return next((r for r in inference_runs(client) if r.id not in seen and r.state.is_running()), None)
+
+        doomed = _wait_for(running_inference, RUN_TIMEOUT_S, "the chain's inference run to be running", poll_s=0.3)
+        _kill_host(worker)  # mid-run: the GPU host and the inference run on it die without a word
+        chain = _wait_for(lambda: (r := client.read_flow_run(started.id)).state.is_final() and r, RUN_TIMEOUT_S,
+                          "the chain run to end")
+        assert chain.state.is_completed(), chain.state
+        crashed = client.read_flow_run(doomed.id).state
+        assert crashed.is_crashed(), crashed
+        assert "lost its workers" in crashed.message
+
+    stats = _latest_run_stats(db)
+    assert stats["stages"]["gpu-check"]["device"] == "gpu"  # the pool was ready when the chain looked
+    assert [f["step"] for f in stats["gpu_fallbacks"]][:1] == ["embed"], stats["gpu_fallbacks"]
+    assert str(doomed.id) in stats["gpu_fallbacks"][0]["reason"]
+    # every resume of the run stored once, matched once, with results: nothing lost, nothing doubled
+    rows = _current_matches(db, names)
+    assert [row[:3] for row in rows] == [(name, "matched", 1) for name in sorted(names)], rows
+    assert all(results > 0 for *_, results in rows), rows
+
+    def automation_runs():  # the crash fires matchflow-inference-run-failed: let its gpu-health run finish
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["gpu-health"])))
+        return [r for r in runs if r.created_by and r.created_by.display_value == "matchflow-inference-run-failed"
+                and r.state.is_final()]
+
+    _wait_for(automation_runs, 120, "the inference-run-failed automation's gpu-health run", poll_s=2)
 
 
 def test_gpu_health_refused_start_is_recorded_and_fails_the_run(prefect_api, db, cpu_worker):

@@ -87,6 +87,7 @@ class FilloutServer:
         self._faults: deque[_Fault] = deque()
         self._hooks: dict[int, Callable[[FilloutServer], None]] = {}
         self._api_count = 0
+        self.file_delay_s = 0.0  # every file download waits this long first (a slow file host)
         self._lock = threading.RLock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -344,6 +345,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_raw(status, body, "application/json")
 
     def _serve_file(self, name: str, query: dict[str, str]) -> None:
+        if self.app.file_delay_s:
+            time.sleep(self.app.file_delay_s)
         with self.app._lock:
             served = self.app.files.get(unquote(name))
             if served is not None and served.fail_times > 0:
