@@ -232,16 +232,34 @@ def infer_seniority(job: JobSide) -> str | None:
     return None
 
 
-def experience_fit(years: float | None, seniority: str | None) -> float:
-    """How well `years` of experience fit the seniority's expected range (scoring.SENIORITY_YEARS).
+def experience_fit(
+    years: float | None, seniority: str | None, minimum_years: float | None = None, relevance: float = 1.0,
+) -> float:
+    """How well `years` of experience fit what the job asks for.
 
-    Inside the range: 1. Short of it: years / minimum (4 years for a 5+ role gives 0.8). Far past
-    a bounded range: a slight over-qualification penalty, never below OVERQUALIFIED_FLOOR.
+    A job that names a level (scoring.SENIORITY_YEARS, its minimum raised to `minimum_years` when the
+    job states more): inside the range 1; short of it years / minimum (4 years for a 5+ role gives 0.8);
+    far past a bounded range a slight over-qualification penalty, never below OVERQUALIFIED_FLOOR.
+
+    A job that names no level still prefers experience, with diminishing returns:
+    1 - exp(-years / EXPERIENCE_DEPTH_YEARS), which stops growing after about 15 years; a stated
+    minimum ("от 2 лет", "3+ years") scales it down by years / minimum below that minimum and sets
+    no maximum. Only related experience counts: the value is multiplied by `relevance` in [0, 1] (the
+    title feature: how close the candidate's roles are to the job's), so ten years as a chef earn a
+    backend job nothing. Unknown years: NEUTRAL.
     """
-    if years is None or seniority not in scoring.SENIORITY_YEARS:
+    if years is None:
         return NEUTRAL
-    low, high = scoring.SENIORITY_YEARS[seniority]
     years = max(0.0, float(years))
+    minimum = float(minimum_years) if minimum_years and minimum_years > 0 else None
+    if seniority not in scoring.SENIORITY_YEARS:
+        depth = 1.0 - math.exp(-years / scoring.EXPERIENCE_DEPTH_YEARS)
+        related = min(1.0, max(0.0, float(relevance)))
+        return related * (depth * min(1.0, years / minimum) if minimum else depth)
+    low, high = scoring.SENIORITY_YEARS[seniority]
+    low = max(low, minimum or 0.0)
+    if high is not None and high < low:
+        high = low
     if years < low:
         return years / low
     if high is not None and years > high + scoring.OVERQUALIFIED_SLACK_YEARS:
@@ -392,12 +410,14 @@ def compute_features(
     skills = compare_skills(candidate)
     have = _unique(candidate.resume.fields.skills)
     resume, job = candidate.resume, candidate.job
+    title = title_similarity([*resume.fields.titles, *resume.desired_roles], job.titles)
     return {
         "semantic": semantic_score(candidate.retrieval_similarity, candidate.section_similarity),
         "required_skills": skill_coverage(have, skills.required, skill_idf),
         "nice_skills": skill_coverage(have, skills.nice, skill_idf),
-        "title": title_similarity([*resume.fields.titles, *resume.desired_roles], job.titles),
-        "experience": experience_fit(resume.fields.years_experience, infer_seniority(job)),
+        "title": title,
+        "experience": experience_fit(resume.fields.years_experience, infer_seniority(job),
+                                     job.fields.years_experience, relevance=title),
         "location": location_fit(resume.location, resume.remote_preference, job.effective_location,
                                  job.effective_remote),
         "salary": salary_fit(resume.salary, job.effective_salary),

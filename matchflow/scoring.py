@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-SCORING_VERSION = "2026.11-1"
+SCORING_VERSION = "2026.11-2"
 
 # Category weights of the feature reranker (rerank.py); they sum to 1. Users may pass their own:
 # unknown names are rejected, the rest renormalised (rerank.validate_weights).
@@ -17,7 +17,7 @@ DEFAULT_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({
     "required_skills": 0.30,  # IDF-weighted share of the job's required skills the resume shows
     "nice_skills": 0.05,  # share of nice-to-have skills
     "title": 0.10,  # candidate's roles vs the job title
-    "experience": 0.10,  # years of experience vs the seniority the job expects
+    "experience": 0.10,  # years of experience vs the seniority the job expects (more is better when none)
     "location": 0.10,  # same city / remote-compatible
     "salary": 0.05,  # candidate's expectation vs the job's range
 })
@@ -43,6 +43,10 @@ SENIORITY_YEARS: MappingProxyType[str, tuple[float, float | None]] = MappingProx
     "lead": (7.0, None),
     "head": (10.0, None),
 })
+# A job that names no level: experience counts with diminishing returns, 1 - exp(-years / this), so 2 years
+# give 0.33, 5 give 0.63, 10 give 0.86 and past 15 nothing more is gained (long careers are not favoured
+# without end: years stand in for age there).
+EXPERIENCE_DEPTH_YEARS = 5.0
 OVERQUALIFIED_SLACK_YEARS = 3.0  # years past the range before any over-qualification penalty
 OVERQUALIFIED_PENALTY_PER_YEAR = 0.05
 OVERQUALIFIED_FLOOR = 0.7  # over-qualification costs at most 30 % of the experience feature

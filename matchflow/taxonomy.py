@@ -11,6 +11,8 @@ The dictionaries are CSV files in ``storage/seed/`` (shipped with the package); 
 * Russian morphology: in an alias, each Cyrillic word of 4+ letters is cut to a stem (its longest
   inflectional ending removed, keeping 3+ letters) and matches that stem plus any one inflectional
   ending, so ``управление проектами`` also finds ``управления проектами`` and ``управлением проектов``.
+  A word with nothing to cut (it ends in a consonant: ``технолог``, ``брокер``) is a masculine noun and
+  takes only noun case endings, so ``технолог`` finds ``технологом`` but not ``технологий``.
   Shorter Cyrillic words (``БД``, ``ТЗ``, ``гит``) match exactly. ``ё`` is read as ``е``. This is a cheap
   suffix rule, not a full stemmer: derived words (``стрессоустойчивость``) need their own alias.
 * Strict aliases start with ``=`` (``=Go``, ``=R``, ``=C``, ``=Excel``, ``=REST``, ``=SOLID``...): for
@@ -194,6 +196,11 @@ _RU_ENDINGS = tuple(
     )
 )
 _RU_ENDING_RX = "(?:" + "|".join(_RU_ENDINGS) + ")?"
+# A word that ends in a consonant (nothing to cut: "технолог", "аналитик", "брокер") is a masculine noun, and
+# takes only a noun's case endings; with every ending it would also find its feminine abstract sibling
+# ("технологий", "методологии", "стоматологией", "аудитории").
+_RU_CONSONANT_ENDINGS = tuple(sorted(_words("а у ом ем е ы и ов ев ам ами ах ей"), key=len, reverse=True))
+_RU_CONSONANT_ENDING_RX = "(?:" + "|".join(_RU_CONSONANT_ENDINGS) + ")?"
 _MIN_STEM = 3
 _MIN_STEMMED_WORD = 4
 
@@ -403,16 +410,22 @@ def _alias_forms(name: str, aliases: Iterable[str]) -> list[tuple[str, str]]:
     return [(a, mode) for a, mode in forms if a]
 
 
-def _compile_alias(alias: str) -> tuple[str, re.Pattern[str] | None] | None:
+def _stemmed_rx(word: str) -> str:
+    """The regex for one stemmable Cyrillic word: its stem and one inflectional ending."""
+    stem = _stem(word)
+    return re.escape(stem) + (_RU_CONSONANT_ENDING_RX if stem == word else _RU_ENDING_RX)
+
+
+def _compile_alias(alias: str, *, stem: bool = True) -> tuple[str, re.Pattern[str] | None] | None:
     """The automaton key for an alias, and a verifying regex when it has stemmed Russian words."""
     words = normalize_phrase(alias).split(" ")
     if words == [""]:
         return None
-    first_stem = next((i for i, w in enumerate(words) if _is_stemmable(w)), None)
+    first_stem = next((i for i, w in enumerate(words) if _is_stemmable(w)), None) if stem else None
     if first_stem is None:
         return " " + " ".join(words) + " ", None
     key = " " + " ".join(words[:first_stem] + [_stem(words[first_stem])])
-    parts = [re.escape(_stem(w)) + _RU_ENDING_RX if _is_stemmable(w) else re.escape(w) for w in words]
+    parts = [_stemmed_rx(w) if _is_stemmable(w) else re.escape(w) for w in words]
     return key, re.compile(" ".join(parts) + "(?= )")
 
 
@@ -426,7 +439,8 @@ class _PhraseIndex:
         table: dict[str, dict[tuple[int, str | None, str | None], _Pattern]] = {}
         for idx, entry in enumerate(self.entries):
             for alias, mode in _alias_forms(entry.name, entry.aliases):
-                compiled = _compile_alias(alias)
+                # strict and list-only aliases match as written: no Russian stemming
+                compiled = _compile_alias(alias, stem=not mode)
                 if compiled is None:
                     continue
                 key, regex = compiled

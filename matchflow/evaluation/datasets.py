@@ -195,18 +195,40 @@ class Vacancy:
 _SKIPPED_RESUME_FIELDS = ("first_name", "last_name", "birth_date")
 
 
+def _present(value: Any) -> bool:
+    """False for the set's spellings of "no value": None, empty, and the string "None"."""
+    return value not in (None, "", [], "None")
+
+
 def _line(label: str, value: Any) -> str | None:
-    text = " ".join(str(value).split()) if value not in (None, "", []) else ""
+    text = " ".join(str(value).split()) if _present(value) else ""
     return f"{label}: {text}" if text else None
 
 
+def _years_phrase(value: Any) -> str | None:
+    """requested_experience (a minimum number of years: 1, 2, 3) as a posting words it: "от 2 лет"."""
+    try:
+        years = int(str(value).strip())
+    except ValueError:
+        return None
+    if years <= 0:
+        return None
+    return f"от {years} года" if years % 10 == 1 and years % 100 != 11 else f"от {years} лет"
+
+
 def render_vacancy(vacancy: dict[str, Any]) -> str:
-    """Title on the first line, then keywords, required experience, description and comment, as a job text."""
+    """Title on the first line, then keywords, required experience, description and comment, as a job text.
+
+    The required experience is a minimum number of years (the descriptions say "от 1 года", "от 2х лет"),
+    written the way a posting states it ("Требуемый опыт работы от 2 лет") so the extractor reads it.
+    """
     lines = [" ".join(str(vacancy.get("name") or "Вакансия").split())]
+    years = _years_phrase(vacancy.get("requested_experience"))
     lines += [x for x in (_line("Ключевые слова", vacancy.get("keywords")),
-                          _line("Требуемый опыт", vacancy.get("requested_experience"))) if x]
+                          f"Требуемый опыт работы {years}" if years
+                          else _line("Требуемый опыт работы", vacancy.get("requested_experience"))) if x]
     for heading, key in (("Описание", "description"), ("Комментарий", "comment")):
-        if vacancy.get(key):
+        if _present(vacancy.get(key)):
             lines += ["", f"{heading}:", " ".join(str(vacancy[key]).split())]
     return "\n".join(lines).strip() + "\n"
 
@@ -228,9 +250,9 @@ def render_resume(resume: dict[str, Any]) -> str:
     title = next((" ".join(str(e.get("position")).split()) for e in experience if e.get("position")), "Резюме")
     lines = [title]
     lines += [x for x in (_line("Город", resume.get("city")), _line("Страна", resume.get("country"))) if x]
-    if resume.get("about"):
+    if _present(resume.get("about")):
         lines += ["", "О себе:", " ".join(str(resume["about"]).split())]
-    if resume.get("key_skills"):
+    if _present(resume.get("key_skills")):
         lines += ["", "Навыки:", " ".join(str(resume["key_skills"]).split())]
     if experience:
         lines += ["", "Опыт работы:"]
@@ -247,7 +269,9 @@ def render_resume(resume: dict[str, Any]) -> str:
             parts = [item.get("year"), item.get("organization"), item.get("faculty"), item.get("specialty"),
                      item.get("education_level")]
             lines.append(", ".join(" ".join(str(p).split()) for p in parts if p))
-    languages = [str(x) for x in resume.get("languageItem") or [] if x]
+    # confirmed resumes spell the key "languageItem", failed ones "languageItems": reading only one would
+    # print languages on hired resumes alone, a label leak any text ranker could pick up
+    languages = [str(x) for x in resume.get("languageItem") or resume.get("languageItems") or [] if x]
     if languages:
         lines += ["", "Языки: " + "; ".join(languages)]
     return "\n".join(lines).strip() + "\n"

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from matchflow.domain import DocumentKind, ExtractedFields, ParsedDocument, SkillHit
 from matchflow.extract.contacts import find_emails, find_links, find_location, find_person_name, find_phones
-from matchflow.extract.experience import stated_years, years_of_experience
+from matchflow.extract.experience import MAX_REQUIRED_YEARS, stated_years, years_of_experience
 from matchflow.extract.job import seniority, split_required, work_mode
 from matchflow.extract.profile import education_level, spoken_languages
 from matchflow.extract.salary import find_salary
@@ -75,10 +75,10 @@ def extract_fields(
         experience_text = _without(text, spans, {"education", "certifications"})
         fields.years_experience = years_of_experience(experience_text, text, today=today)
     else:
-        fields.years_experience = stated_years(text)
+        fields.years_experience = stated_years(text, limit=MAX_REQUIRED_YEARS)
         fields.required_skills, fields.nice_to_have_skills = split_required(text, skills, spans, matcher)
         title = job_title_line(text) or _first_line(text)
-        fields.seniority = seniority(title, text, fields.years_experience)
+        fields.seniority = seniority(title, text)
         fields.remote = work_mode(text)
     return fields
 

@@ -61,16 +61,19 @@ _STATED_RU = re.compile(
     re.I,
 )
 MAX_YEARS = 50
+# No posting asks for more: a larger claim in a job text is the employer's own history ("32 года опыта IT
+# экспертизы", "25 years of experience serving clients"), not a requirement.
+MAX_REQUIRED_YEARS = 15
 
 
-def stated_years(text: str) -> float | None:
-    """The largest 'N years of experience' claim in the text, or None."""
+def stated_years(text: str, *, limit: float = MAX_YEARS) -> float | None:
+    """The largest 'N years of experience' claim in the text up to `limit`, or None."""
     values = []
     for pattern in (_STATED_EN, _STATED_EN2, _STATED_RU):
         for match in pattern.finditer(text):
             raw = next(g for g in match.groups() if g)
             value = float(raw.replace(",", "."))
-            if 0 < value <= MAX_YEARS:
+            if 0 < value <= limit:
                 values.append(value)
     return max(values) if values else None
 

@@ -38,18 +38,17 @@ if TYPE_CHECKING:
     from matchflow.extract import SkillFinder
 
 
-def seniority(title_text: str, body_text: str, required_years: float | None) -> str | None:
-    """From the title first (most specific), then the years asked for (under 3 -> junior,
-    3-4 -> middle, 5+ -> senior), then level words in the body ("lead" and "head" are not
-    trusted there: "lead the design" is a verb, not a level).
+def seniority(title_text: str, body_text: str) -> str | None:
+    """The level the posting names: in the title first (most specific), then level words in the body
+    ("lead" and "head" are not trusted there: "lead the design" is a verb, not a level).
+
+    Years asked for are not a level: "от 1 года" / "2+ years" is a minimum with no maximum, and reading
+    it as "junior" would mark every longer career over-qualified. The reranker uses the years as the
+    minimum (ExtractedFields.years_experience of the job).
     """
     for level, pattern in _SENIORITY:
         if pattern.search(title_text):
             return level
-    if required_years is not None:
-        if required_years < 3:
-            return "junior"
-        return "middle" if required_years < 5 else "senior"
     for level, pattern in _SENIORITY:
         if level not in {"lead", "head"} and pattern.search(body_text):
             return level

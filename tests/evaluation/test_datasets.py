@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from matchflow.evaluation.cli import eval_app
@@ -15,6 +16,7 @@ from matchflow.evaluation.datasets import (
     talent_match,
 )
 from matchflow.evaluation.runners import strip_first_line
+from matchflow.extract.experience import stated_years
 
 RESUME_CATEGORIES = {
     "ACCOUNTANT", "ADVOCATE", "AGRICULTURE", "APPAREL", "ARTS", "AUTOMOBILE", "AVIATION", "BANKING", "BPO",
@@ -65,8 +67,23 @@ def test_rendered_resume_has_the_facts_and_no_name_or_birth_date():
 
 def test_rendered_vacancy_starts_with_its_title():
     text = render_vacancy(RECORD["vacancy"])
-    assert text.startswith("Аналитик DWH\nКлючевые слова: SQL, DWH\nТребуемый опыт: 3-6 лет")
+    assert text.startswith("Аналитик DWH\nКлючевые слова: SQL, DWH\nТребуемый опыт работы: 3-6 лет")
     assert "Писать SQL." in text
+
+
+def test_required_years_are_written_as_a_minimum_the_extractor_reads():
+    for value, phrase, years in ((1, "от 1 года", 1), ("2", "от 2 лет", 2), (21, "от 21 года", 21)):
+        text = render_vacancy({**RECORD["vacancy"], "requested_experience": value, "keywords": "None"})
+        assert f"Требуемый опыт работы {phrase}" in text
+        assert stated_years(text) == years
+        assert "None" not in text  # the set writes missing values as the string "None"
+
+
+def test_languages_are_rendered_under_either_spelling_of_the_key():
+    # hired resumes say "languageItem", rejected ones "languageItems": both must render, or the text leaks the label
+    hired = render_resume(RECORD["confirmed_resumes"][0])
+    rejected = render_resume({**RECORD["failed_resumes"][0], "languageItems": ["Английский — B2"]})
+    assert "Языки: Английский — B2" in hired and "Языки: Английский — B2" in rejected
 
 
 def test_talent_match_labels_confirmed_and_failed(tmp_path: Path):
@@ -83,3 +100,17 @@ def test_cli_says_clearly_when_the_data_folder_is_absent(tmp_path: Path):
     assert result.exit_code == 2
     output = " ".join(result.output.split())
     assert "does not exist" in output and "--data" in output
+
+
+@pytest.mark.realdata
+def test_real_hire_set_renders_hired_and_rejected_resumes_alike(shared_data: Path):
+    """No part of the rendering may depend on which list a resume came from (a label leak)."""
+    if not (shared_data / "talent_match_ru" / "dev.json").is_file():
+        pytest.skip("talent_match_ru/dev.json is absent")
+    resumes = [r for vacancy in talent_match(shared_data) for r in vacancy.resumes]
+    share = {hired: sum("\nЯзыки: " in r.text for r in resumes if r.hired == hired)
+             / sum(r.hired == hired for r in resumes) for hired in (True, False)}
+    assert share[True] > 0.5 and share[False] > 0.5
+    vacancies = talent_match(shared_data)
+    assert all("None" not in v.text.splitlines()[1] for v in vacancies)
+    assert sum("Требуемый опыт работы от" in v.text for v in vacancies) == 3

@@ -8,7 +8,13 @@ import pytest
 
 from matchflow.domain import SalaryRange
 from matchflow.extract.contacts import find_emails, find_links, find_person_name, find_phones
-from matchflow.extract.experience import date_ranges, merged_years, stated_years, years_of_experience
+from matchflow.extract.experience import (
+    MAX_REQUIRED_YEARS,
+    date_ranges,
+    merged_years,
+    stated_years,
+    years_of_experience,
+)
 from matchflow.extract.job import seniority, work_mode
 from matchflow.extract.profile import education_level, spoken_languages
 from matchflow.extract.salary import find_salary
@@ -144,11 +150,18 @@ def test_work_mode(text: str, mode: str | None) -> None:
     assert work_mode(text) == mode
 
 
-def test_seniority_from_title_then_years_then_body() -> None:
-    assert seniority("Senior Backend Engineer", "", None) == "senior"
-    assert seniority("Стажёр-разработчик", "", None) == "intern"
-    assert seniority("Team Lead Python", "", None) == "lead"
-    assert seniority("Head of Data", "", None) == "head"
-    assert seniority("Backend Engineer", "You will lead the design", 4) == "middle"
-    assert seniority("Backend Engineer", "You will lead the design of a junior team", None) == "junior"
-    assert seniority("Backend Engineer", "You will lead the design", None) is None
+def test_seniority_from_title_then_body() -> None:
+    assert seniority("Senior Backend Engineer", "") == "senior"
+    assert seniority("Стажёр-разработчик", "") == "intern"
+    assert seniority("Team Lead Python", "") == "lead"
+    assert seniority("Head of Data", "") == "head"
+    assert seniority("Backend Engineer", "You will lead the design of a junior team") == "junior"
+    assert seniority("Backend Engineer", "You will lead the design") is None
+    # years asked for are a minimum, not a level (the reranker reads them from years_experience)
+    assert seniority("Java developer", "Требуемый опыт работы от 1 года") is None
+
+
+def test_a_job_reads_its_minimum_years_not_the_employers_history() -> None:
+    text = "Java developer\nТребуемый опыт работы от 1 года\n\n32 года опыта IT экспертизы; 2200 сотрудников."
+    assert stated_years(text) == 32
+    assert stated_years(text, limit=MAX_REQUIRED_YEARS) == 1

@@ -93,11 +93,50 @@ def test_title_similarity(mine: list[str], theirs: list[str], expected: float) -
         (3.5, "lead", 0.5),
         (0, "intern", 1.0),
         (None, "senior", NEUTRAL),
-        (5, None, NEUTRAL),
+        (None, None, NEUTRAL),
+        (5, None, 1 - math.exp(-1)),  # no level named: diminishing returns, 5 years give 0.63
+        (0, None, 0.0),
     ],
 )
 def test_experience_fit(years: float | None, seniority: str | None, expected: float) -> None:
     assert experience_fit(years, seniority) == pytest.approx(expected)
+
+
+def test_experience_without_a_level_prefers_more_years_and_saturates() -> None:
+    values = [experience_fit(y, None) for y in (0, 1, 2, 4, 8, 16, 30)]
+    assert values == sorted(values) and len(set(values)) == len(values)
+    assert experience_fit(30, None) - experience_fit(16, None) < 0.05  # long careers gain next to nothing
+
+
+def test_a_stated_minimum_is_a_floor_not_a_range() -> None:
+    # "от 2 лет" / "2+ years": below it the score falls, above it there is no over-qualification penalty
+    assert experience_fit(1, None, 2) == pytest.approx(experience_fit(1, None) * 0.5)
+    assert experience_fit(12, None, 2) > experience_fit(6, None, 2) > experience_fit(3, None, 2)
+    assert experience_fit(12, None, 2) == pytest.approx(experience_fit(12, None))
+    # with a named level the minimum raises the level's own floor
+    assert experience_fit(4, "middle", 6) == pytest.approx(4 / 6)
+    assert experience_fit(7, "middle", 6) == 1.0
+    assert experience_fit(4, "middle") == 1.0
+
+
+def test_only_related_experience_counts_when_no_level_is_named() -> None:
+    assert experience_fit(10, None, relevance=0.0) == 0.0
+    assert experience_fit(10, None, relevance=0.5) == pytest.approx(0.5 * experience_fit(10, None))
+    assert experience_fit(10, "senior", relevance=0.0) == 1.0  # a named level keeps its own range rule
+    backend = dict(job_title="Backend Engineer", years=10)
+    chef = compute_features(make_candidate(resume_titles=("Pastry Chef",), **backend))
+    engineer = compute_features(make_candidate(resume_titles=("Backend Developer",), years=3,
+                                               job_title="Backend Engineer"))
+    assert chef["title"] == 0.0 and chef["experience"] == 0.0
+    assert engineer["experience"] == pytest.approx(experience_fit(3, None))
+
+
+def test_the_jobs_stated_minimum_years_reach_the_experience_feature() -> None:
+    candidate = make_candidate(years=1, job_title="Java developer", resume_titles=("Java Developer",))
+    candidate.job.fields.years_experience = 2  # "Требуемый опыт работы от 2 лет"
+    assert compute_features(candidate)["title"] == 1.0
+    assert compute_features(candidate)["experience"] == pytest.approx(experience_fit(1, None, 2))
+    assert compute_features(candidate)["experience"] < experience_fit(1, None)
 
 
 def test_seniority_is_read_from_the_title_when_not_extracted() -> None:

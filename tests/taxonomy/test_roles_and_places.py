@@ -40,6 +40,30 @@ def test_russian_roles_with_inflection(roles: RoleMatcher) -> None:
     assert roles.best("Ищем Python-разработчика в команду") == "Backend Developer"
 
 
+def test_a_masculine_role_noun_does_not_find_its_abstract_sibling(roles: RoleMatcher) -> None:
+    # "технолог" (a role) must not fire on "технологий" / "технологии" (technology), nor "брокер" on
+    # message brokers' neighbours, "стоматолог" on a dental-care benefit, "аудитор" on "аудитории"
+    text = ("Центр информационных технологий; внедряем технологии; ДМС со стоматологией; "
+            "методологии разработки; лекции для широкой аудитории")
+    assert roles.find(text) == []
+    assert roles.find("Работал технологом, затем старшим технологом") == ["Chemical Engineer"]
+    assert roles.find("Консультации стоматолога") == ["Physician"]
+
+
+def test_subject_names_are_not_roles(roles: RoleMatcher) -> None:
+    # "математики" is far more often the subject of a degree than people; the role only as a list item
+    assert roles.find("Факультет прикладной математики и статистики, кафедра физики") == []
+    assert roles.find("Математик") == ["Research Scientist"]
+    assert roles.find("DWH Analyst") == ["Data Analyst"]
+
+
+def test_seniority_words_are_not_roles(roles: RoleMatcher) -> None:
+    # "Ведущий" is a level (lead) on a Russian title line, not a TV host; partners of a firm are not its CEO
+    assert roles.best("Ведущий аналитик DWH") == "Data Analyst"
+    assert "Social Media Influencer" not in roles.find("Ведущий инженер-программист")
+    assert roles.find("строим отношения с партнерами") == []
+
+
 @pytest.mark.parametrize(
     ("title", "role"),
     [
