@@ -10,20 +10,50 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from matchflow.domain import FailureReason
+from matchflow.fillout.files import URL_KEYS
 from matchflow.pipeline.summary import StageSummary
 from matchflow.sources.base import IncomingDocument
 from storage.files import store_file
 from storage.models import Document, SourceRecord
 
+FILE_QUESTION_TYPES = frozenset({"FileUpload", "Signature", "AudioRecording"})  # answers that are signed URLs
+
+
+def _unsigned(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")) if parts.scheme in ("http", "https") else url
+
+
+def stable_payload(value: Any, *, file_answer: bool = False) -> Any:
+    """The payload without what changes on every read: the query (signature, expiry) of file URLs.
+
+    Fillout hands out freshly signed, expiring URLs for uploaded files (and signatures, recordings) each
+    time a submission is listed. The file's bytes are hashed separately, so dropping the query loses
+    nothing, and an unchanged submission re-read in the look-back window stays unchanged instead of
+    becoming a new version on every run.
+    """
+    if isinstance(value, str):
+        return _unsigned(value) if file_answer else value
+    if isinstance(value, list):
+        return [stable_payload(item, file_answer=file_answer) for item in value]
+    if isinstance(value, dict):
+        upload = value.get("type") in FILE_QUESTION_TYPES
+        return {key: stable_payload(item, file_answer=(file_answer and key in URL_KEYS) or (upload and key == "value"))
+                for key, item in value.items()}
+    return value
+
 
 def payload_hash(item: IncomingDocument) -> str:
-    """Hash of the record as received: its payload and its bytes (a changed answer or file is an update)."""
-    digest = hashlib.sha256(json.dumps(item.payload, sort_keys=True, default=str).encode())
+    """Hash of the record as received: its payload (file URLs unsigned) and its bytes (a changed answer or
+    file is an update)."""
+    digest = hashlib.sha256(json.dumps(stable_payload(item.payload), sort_keys=True, default=str).encode())
     digest.update(hashlib.sha256(item.data or b"").digest())
     return digest.hexdigest()
 
