@@ -143,6 +143,12 @@ def _without_ids(value: Any) -> Any:
     return value
 
 
+def same_automation(current: Any, desired: Any) -> bool:
+    """Equal but for generated ids. Python-mode dumps: a trigger's `expect` is a set, and the order
+    of its JSON list depends on the hash seed and on insertion order."""
+    return _without_ids(current.model_dump()) == _without_ids(desired.model_dump())
+
+
 # --- the API side ----------------------------------------------------------------------------------
 
 
@@ -327,7 +333,7 @@ class Deployer:
                 self.changes.append(Change("automation", desired.name, "created", note))
                 continue
             current = AutomationCore.model_validate(found[0].model_dump(include=set(AutomationCore.model_fields)))
-            if _without_ids(current.model_dump(mode="json")) == _without_ids(desired.model_dump(mode="json")):
+            if same_automation(current, desired):
                 self.changes.append(Change("automation", desired.name, "unchanged", note))
             else:
                 await self.client.update_automation(found[0].id, desired)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from matchflow.deploy import (
     load_project,
     pool_job_template,
     pool_specs,
+    same_automation,
     schedules_of,
 )
 from matchflow.settings import Settings
@@ -95,6 +97,30 @@ def test_automations_react_to_the_gpu_pool_and_failed_inference_runs():
     for automation in automations.values():
         assert [a["type"] for a in automation["actions"]] == ["run-deployment", "send-notification"]
         assert automation["actions"][0]["deployment"] == "gpu-health/matchflow-gpu-health"
+
+
+def _events_whose_set_order_follows_insertion() -> list[str]:
+    """Two event names that collide in a small set, so {a, b} and {b, a} iterate differently."""
+    names = [f"prefect.flow-run.State{i}" for i in range(400)]
+    return next([a, b] for a, b in itertools.pairwise(names) if list({a, b}) != list({b, a}))
+
+
+def test_an_automation_read_back_is_unchanged_whatever_its_set_order():
+    from prefect.events.schemas.automations import AutomationCore
+
+    expect = _events_whose_set_order_follows_insertion()
+    spec = {"name": "x", "trigger": {"type": "event", "posture": "Reactive", "threshold": 1, "within": 0,
+                                     "expect": expect},
+            "actions": [{"type": "do-nothing"}]}
+    desired = AutomationCore.model_validate(spec)
+    # what the server hands back: the stored JSON list, parsed into a set again in another order
+    stored = desired.model_dump(mode="json")
+    stored["trigger"]["expect"] = list(reversed(expect))
+    current = AutomationCore.model_validate(stored)
+    assert current.model_dump(mode="json") != desired.model_dump(mode="json")  # the trap is set
+    assert same_automation(current, desired)
+    changed = {**spec, "trigger": {**spec["trigger"], "threshold": 2}}
+    assert not same_automation(AutomationCore.model_validate(changed), desired)
 
 
 def test_no_secrets_in_the_project_files():
