@@ -1,26 +1,33 @@
 """Parse hostile documents safely: in child processes with a per-document wall-clock timeout and an
 address-space cap, so a PDF that loops or a file that eats memory fails alone.
 
-    parse_document_bounded(data)   one document, one short-lived child
-    parse_many(items, workers=N)   N long-lived children, one document at a time each
+    parse_document_bounded(data)        one document, one short-lived child
+    iter_parse_many(items, workers=N)   N long-lived children, one document at a time each; results
+                                        yielded in input order as soon as they are ready
+    parse_many(items, workers=N)        the same, as a list
 
 A child that runs past the timeout is killed and replaced; one that dies (memory cap, crash)
-is replaced too, and its document gets a DocumentError. Children are reused between
-documents because starting one re-imports the caller's ``__main__`` module (multiprocessing's
-spawn/forkserver rule): cheap for a script, seconds for a Prefect engine process. As with any
-multiprocessing code, a script calling these must guard its body with
+is replaced too, and its document gets a DocumentError. Children are reused between documents
+and between calls (kept idle in this process until it exits, see ``shutdown_parsers``) because
+starting one re-imports the caller's ``__main__`` module (multiprocessing's spawn/forkserver rule;
+the fork server's ``__main__`` preload does not work on Python 3.11): cheap for a script, about a
+second of CPU for a Prefect engine process, which per batch of 64 documents was a tenth of the parse
+time. As with any multiprocessing code, a script calling these must guard its body with
 ``if __name__ == "__main__":``.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import multiprocessing.connection
 import os
 import queue
 import resource
 import signal
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.context import BaseContext
 from typing import Any
 
@@ -31,6 +38,7 @@ DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MAX_MEMORY_MB = 1024
 STARTUP_TIMEOUT_S = 120.0  # importing the caller's __main__ in the child can be slow (Prefect)
 DOCUMENTS_PER_CHILD = 200  # recycle children now and then: pdfminer's caches only grow
+MAX_IDLE_CHILDREN = 32  # kept between calls, per memory cap (settings.parse_workers is at most 32)
 _PRELOAD = ["matchflow.parsing.core"]
 _EXIT_OUT_OF_MEMORY = 3
 
@@ -87,10 +95,10 @@ def _serve(conn: multiprocessing.connection.Connection, max_memory_mb: int) -> N
 
 
 class _Child:
-    """One parsing child process and its pipe; replaced after a timeout, a death or N documents."""
+    """One parsing child process and its pipe; replaced after a timeout, a death (also while idle) or N documents."""
 
     def __init__(self, ctx: BaseContext, max_memory_mb: int) -> None:
-        self._ctx, self._max_memory_mb = ctx, max_memory_mb
+        self._ctx, self.max_memory_mb = ctx, max_memory_mb
         self._process: Any = None
         self._conn: multiprocessing.connection.Connection | None = None
         self._served = 0
@@ -98,7 +106,7 @@ class _Child:
     def _start(self) -> None:
         parent, child = self._ctx.Pipe(duplex=True)  # type: ignore[attr-defined]
         self._process = self._ctx.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(child, self._max_memory_mb), daemon=True
+            target=_serve, args=(child, self.max_memory_mb), daemon=True
         )
         self._process.start()
         child.close()
@@ -131,7 +139,7 @@ class _Child:
         self, data: bytes, *, filename: str | None, max_bytes: int, kind: DocumentKind, timeout_s: float
     ) -> ParsedDocument:
         """Send one document and wait at most ``timeout_s``; raises DocumentError only."""
-        if self._process is None or self._served >= DOCUMENTS_PER_CHILD:
+        if self._process is None or self._served >= DOCUMENTS_PER_CHILD or not self._process.is_alive():
             self.stop()
             self._start()
         assert self._conn is not None
@@ -182,7 +190,50 @@ def parse_document_bounded(
         child.stop()
 
 
-def parse_many(
+class _IdleChildren:
+    """Children kept between ``parse_many`` calls, per memory cap; forgotten in a forked copy of this process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._idle: dict[int, list[_Child]] = {}
+
+    def take(self, ctx: BaseContext, max_memory_mb: int, n: int) -> list[_Child]:
+        with self._lock:
+            if self._pid != os.getpid():  # the children belong to the process that started them
+                self._idle, self._pid = {}, os.getpid()
+            idle = self._idle.setdefault(max_memory_mb, [])
+            taken = [idle.pop() for _ in range(min(n, len(idle)))]
+        return taken + [_Child(ctx, max_memory_mb) for _ in range(n - len(taken))]
+
+    def give_back(self, children: list[_Child]) -> None:
+        with self._lock:
+            keep = self._pid == os.getpid()
+            for child in children:
+                idle = self._idle.setdefault(child.max_memory_mb, [])
+                if keep and len(idle) < MAX_IDLE_CHILDREN:
+                    idle.append(child)
+                else:
+                    child.stop()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            children = [child for idle in self._idle.values() for child in idle] if self._pid == os.getpid() else []
+            self._idle = {}
+        for child in children:
+            child.stop()
+
+
+_IDLE = _IdleChildren()
+atexit.register(_IDLE.shutdown)
+
+
+def shutdown_parsers() -> None:
+    """Stop the idle parsing children now (they are stopped at exit anyway)."""
+    _IDLE.shutdown()
+
+
+def iter_parse_many(
     items: list[tuple[str, bytes]],
     *,
     workers: int = 1,
@@ -190,15 +241,17 @@ def parse_many(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
     kind: DocumentKind = DocumentKind.RESUME,
-) -> list[ParsedDocument | DocumentError]:
-    """Parse (filename, bytes) pairs in ``workers`` child processes; results in input order.
+) -> Iterator[ParsedDocument | DocumentError]:
+    """Parse (filename, bytes) pairs in ``workers`` child processes, yielding results in input order as they
+    are ready, so the caller's own per-document work (extraction, database rows) overlaps the parsing.
 
-    A failure is returned in place as its DocumentError, so one bad file never fails a batch.
+    A failure is yielded in place as its DocumentError, so one bad file never fails a batch.
     """
-    ctx = _context()
+    if not items:
+        return
     n = max(1, min(workers, len(items)))
+    children = _IDLE.take(_context(), max_memory_mb, n)
     idle: queue.Queue[_Child] = queue.Queue()
-    children = [_Child(ctx, max_memory_mb) for _ in range(n)]
     for child in children:
         idle.put(child)
 
@@ -213,9 +266,18 @@ def parse_many(
         finally:
             idle.put(child)
 
+    pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="parse")
+    futures: list[Future[ParsedDocument | DocumentError]] = [pool.submit(one, item) for item in items]
     try:
-        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="parse") as pool:
-            return list(pool.map(one, items))
+        for future in futures:
+            yield future.result()
     finally:
-        for child in children:
-            child.stop()
+        for future in futures:
+            future.cancel()
+        pool.shutdown(wait=True)
+        _IDLE.give_back(children)
+
+
+def parse_many(items: list[tuple[str, bytes]], **options: Any) -> list[ParsedDocument | DocumentError]:
+    """``iter_parse_many`` (same options) as a list in input order; failures in place as DocumentErrors."""
+    return list(iter_parse_many(items, **options))

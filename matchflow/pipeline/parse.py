@@ -7,6 +7,7 @@ never retried automatically, and the rest of the batch goes on.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from matchflow.dedup import compute_hashes
 from matchflow.domain import DocumentError, DocumentKind, ExtractedFields, ParsedDocument
 from matchflow.extract import extract_fields, job_title_line
-from matchflow.parsing import parse_many
+from matchflow.parsing import iter_parse_many
 from matchflow.pipeline.summary import StageSummary
 from matchflow.privacy import redact_for_scoring
 from storage import entities
@@ -33,11 +34,12 @@ def claim_received(*, session: Session, kind: DocumentKind, limit: int) -> list[
 
 
 def parse_documents(documents: list[Document], *, files_dir: Path, max_bytes: int,
-                    workers: int = 1) -> list[ParsedDocument | DocumentError]:
-    """Parse the documents' stored bytes; failures come back in place."""
+                    workers: int = 1) -> Iterator[ParsedDocument | DocumentError]:
+    """Parse the documents' stored bytes; failures come back in place, in order, each as soon as it is ready
+    (the caller records one document while the parsers read the next ones)."""
     items = [(doc.filename or f"document-{doc.id}", read_blob(files_dir, doc.file_sha256)) for doc in documents]
     kind = DocumentKind(documents[0].kind) if documents else DocumentKind.RESUME
-    return parse_many(items, workers=workers, max_bytes=max_bytes, kind=kind)
+    return iter_parse_many(items, workers=workers, max_bytes=max_bytes, kind=kind)
 
 
 def _content_original(session: Session, document: Document, content_hash: str) -> int | None:
