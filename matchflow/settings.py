@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     embed_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     embed_device: str = Field(default="auto", pattern="^(auto|cpu|cuda)$")
     embed_batch_size: int = Field(default=32, gt=0)
+    embed_backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
+        default="auto", description="Embedding runtime: torch, ONNX Runtime fp32 or int8 (CPU); auto = the fastest "
+        "that passes the quality check on this machine (measured once, cached under home/models).")
     rerank_model: str | None = Field(default=None, description="Optional sentence-transformers CrossEncoder.")
     top_k: int = Field(default=10, gt=0, le=200)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from matchflow.pipeline.embed import load_embedder, register_model
+from matchflow.pipeline.embed import current_model
 from matchflow.pipeline.match import MatchBatch, MatchConfig, analyze_matches, save_matches
 from matchflow.pipeline.summary import StageSummary
 from matchflow.settings import Settings
@@ -27,9 +27,8 @@ def analyze(batch: MatchBatch, config: MatchConfig) -> MatchBatch:
 def save_results(batch: MatchBatch, settings: Settings, config: MatchConfig, pipeline_run_id: int | None,
                  device: str) -> StageSummary:
     """One match session per query document, superseding the previous one, in one transaction."""
-    embedder = load_embedder(embed_config(settings))
     with session_scope(engine_for(settings)) as session:
-        model = register_model(session=session, embedder=embedder)
+        model = current_model(session=session, config=embed_config(settings))
         summary = save_matches(session=session, batch=batch, model=model, config=config, device=device,
                                pipeline_run_id=pipeline_run_id, rerank_model=settings.rerank_model)
     get_run_logger().info("chain %s: saved %d sessions with %d results", batch.chain, summary.processed,

@@ -6,7 +6,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from matchflow.domain import DocumentKind
-from matchflow.pipeline.embed import EmbedConfig, embed_batch, load_embedder
+from matchflow.pipeline.embed import EmbedConfig, embed_batch, has_unembedded, load_embedder
 from matchflow.pipeline.summary import StageSummary
 from matchflow.settings import Settings
 from storage.db import session_scope
@@ -15,13 +15,18 @@ from tasks.retry import IO_TASK_OPTIONS
 
 
 def embed_config(settings: Settings) -> EmbedConfig:
-    return EmbedConfig(model_name=settings.embed_model, device=settings.embed_device,
-                       batch_size=settings.embed_batch_size)
+    return EmbedConfig.from_settings(settings)
 
 
 @task(name="embed-documents", cache_policy=NO_CACHE, **IO_TASK_OPTIONS)
 def embed_documents(kind: DocumentKind, settings: Settings, batch_size: int = 64) -> StageSummary:
-    """Embed up to `batch_size` documents of `kind`; the model is loaded once per process."""
+    """Embed up to `batch_size` documents of `kind`; the model is loaded once per process, and not at all
+    when nothing needs it."""
+    with session_scope(engine_for(settings)) as session:
+        pending = has_unembedded(session=session, kind=kind, config=embed_config(settings))
+    if not pending:
+        get_run_logger().info("no %s documents to embed", kind.value)
+        return StageSummary()
     embedder = load_embedder(embed_config(settings))
     with session_scope(engine_for(settings)) as session:
         summary = embed_batch(session=session, embedder=embedder, kind=kind, limit=batch_size)

@@ -18,6 +18,9 @@ os.environ["MATCHFLOW_HOME"] = str(_SESSION_HOME)
 os.environ.pop("MATCHFLOW_DATABASE_URL", None)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The app defaults to backend auto (export + calibration on first use, per MATCHFLOW_HOME); the suite runs on
+# the torch reference so its figures do not depend on the machine. tests/embedding covers onnx, int8 and auto.
+os.environ.setdefault("MATCHFLOW_EMBED_BACKEND", "torch")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()

@@ -1,18 +1,21 @@
 """Embed stage: parsed documents -> a whole-document vector plus section vectors, with the model recorded.
 
 Documents are claimed by "no vector from the current model", so switching `MATCHFLOW_EMBED_MODEL`
-re-embeds everything in the background while searches only ever compare vectors of one model.
+re-embeds everything in the background while searches only ever compare vectors of one model. The
+int8 backend records its own revision (`<rev>+onnx-int8`), so switching to or from it works the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from matchflow.domain import DocumentKind
-from matchflow.embedding import Embedder
+from matchflow.embedding import Embedder, expected_revision
 from matchflow.pipeline.summary import StageSummary
+from matchflow.settings import Settings
 from storage.embeddings import claim_unembedded, write_embeddings
 from storage.models import EmbeddingModel
 from storage.vectors import get_or_create_model
@@ -23,16 +26,51 @@ class EmbedConfig:
     model_name: str
     device: str = "auto"
     batch_size: int = 32
+    backend: str = "torch"  # the app's setting defaults to auto; code that builds a config by hand gets torch
+    cache_dir: str | None = None  # exported models and the auto choice; None = MATCHFLOW_HOME/models
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EmbedConfig:
+        return cls(model_name=settings.embed_model, device=settings.embed_device, batch_size=settings.embed_batch_size,
+                   backend=settings.embed_backend, cache_dir=str(settings.home / "models"))
 
 
 def load_embedder(config: EmbedConfig) -> Embedder:
     """The process-wide cached model for this configuration."""
-    return Embedder.load(config.model_name, device=config.device, batch_size=config.batch_size)
+    return Embedder.load(config.model_name, device=config.device, batch_size=config.batch_size,
+                         backend=config.backend, cache_dir=config.cache_dir)
 
 
 def register_model(*, session: Session, embedder: Embedder) -> EmbeddingModel:
     return get_or_create_model(session=session, name=embedder.model_name, revision=embedder.model_revision,
                                dimension=embedder.dimension, max_seq_length=embedder.max_seq_length)
+
+
+def known_model(*, session: Session, config: EmbedConfig) -> EmbeddingModel | None:
+    """The configured model's row, found without loading its weights; None when it was never registered or
+    its revision cannot be told from the files (a hub model not in the cache).
+
+    Loading the model costs seconds of CPU and hundreds of MB: a run with nothing to embed or match
+    should not pay it. The revision is the one `Embedder.load` records (same function, no model).
+    """
+    revision = expected_revision(config.model_name, backend=config.backend, device=config.device,
+                                 cache_dir=config.cache_dir)
+    if revision is None:
+        return None
+    return session.scalars(sa.select(EmbeddingModel).where(EmbeddingModel.name == config.model_name,
+                                                           EmbeddingModel.revision == revision)).one_or_none()
+
+
+def current_model(*, session: Session, config: EmbedConfig) -> EmbeddingModel:
+    """The configured model's row: looked up without the weights when possible, else loaded and registered."""
+    return known_model(session=session, config=config) or register_model(session=session,
+                                                                         embedder=load_embedder(config))
+
+
+def has_unembedded(*, session: Session, kind: DocumentKind, config: EmbedConfig) -> bool:
+    """Whether any document of `kind` may need this model's vectors (True when the model is not known yet)."""
+    model = known_model(session=session, config=config)
+    return model is None or bool(claim_unembedded(session=session, kind=kind.value, model_id=model.id, limit=1))
 
 
 def embed_batch(*, session: Session, embedder: Embedder, kind: DocumentKind, limit: int) -> StageSummary:

@@ -87,8 +87,8 @@ def test_hub_snapshot_folder_gives_the_commit(tmp_path: Path) -> None:
 
 
 def test_unknown_backend_is_refused() -> None:
-    with pytest.raises(NotImplementedError, match="onnx"):
-        Embedder.load(DEFAULT_EMBED_MODEL, device="cpu", backend="onnx")
+    with pytest.raises(ValueError, match="backend 'tensorrt': use one of auto, torch, onnx, onnx-int8"):
+        Embedder.load(DEFAULT_EMBED_MODEL, device="cpu", backend="tensorrt")
 
 
 def test_embed_texts_are_normalised_float32(embedder: Embedder) -> None:
