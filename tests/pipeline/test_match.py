@@ -154,3 +154,22 @@ def test_location_and_remote_filters_restrict_the_jobs_found(matched_samples):
         places = set(session.scalars(sa.select(Job.location_text).join(Document, Document.job_id == Job.id).where(
             Document.id.in_({t for hits in in_moscow.values() for t, _ in hits}))))
         assert places == {"Moscow"}
+
+
+def test_a_hostile_location_filter_is_data_not_sql(matched_samples):
+    """The location is a bind parameter: SQL in it matches nothing and changes nothing; a bad kind is refused."""
+    from storage.search import SearchFilters, fulltext_candidates, vector_candidates
+
+    engine, _, model = matched_samples
+    hostile = SearchFilters(location="x' OR '1'='1'; DELETE FROM documents; --")
+    with session_scope(engine) as session:
+        before = session.scalar(sa.select(sa.func.count()).select_from(Document))
+        resume_ids = list(session.scalars(sa.select(Document.id).where(Document.kind == "resume").limit(5)))
+        assert vector_candidates(session=session, query_ids=resume_ids, target_kind="job", model_id=model.id,
+                                 dimension=model.dimension, limit=50, filters=hostile) == {}
+        assert fulltext_candidates(session=session, query_ids=resume_ids, target_kind="job", limit=50,
+                                   filters=hostile) == {}
+        with pytest.raises(ValueError, match="unknown document kind"):
+            fulltext_candidates(session=session, query_ids=resume_ids, target_kind="job' OR 1=1 --", limit=5)
+    with session_scope(engine) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Document)) == before

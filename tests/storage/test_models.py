@@ -131,8 +131,9 @@ def test_vector_search_uses_the_models_hnsw_index(engine):
         for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
             conn.execute(sa.text(f"SET LOCAL {setting} = off"))
         explained = conn.execute(
-            sa.text(f"EXPLAIN SELECT document_id FROM embeddings WHERE model_id = {int(model_id)} AND kind = 'job' "
-                    "AND section = 'document' ORDER BY (embedding::vector(8)) <=> CAST(:q AS vector(8)) LIMIT 5"),
+            sa.text(f"EXPLAIN SELECT document_id FROM embeddings WHERE model_id = {int(model_id)} "  # noqa: S608
+                    "AND kind = 'job' AND section = 'document' "
+                    "ORDER BY (embedding::vector(8)) <=> CAST(:q AS vector(8)) LIMIT 5"),
             {"q": query_vector},
         )
         plan = "\n".join(row[0] for row in explained)
