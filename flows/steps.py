@@ -15,6 +15,7 @@ from prefect import get_client, get_run_logger
 from prefect.client.schemas.objects import State
 from prefect.deployments import run_deployment
 from prefect.states import Cancelled, Crashed
+from prefect.utilities.annotations import quote
 
 from flows.run_record import ChainRun
 from matchflow.domain import DocumentKind
@@ -137,7 +138,12 @@ def embed_step(run: ChainRun, kinds: list[DocumentKind], settings: Settings, *, 
 
 def match_steps(run: ChainRun, chain: str, settings: Settings, config: MatchConfig, *, batch_size: int,
                 gpu: GpuPoolStatus) -> None:
-    """Steps 4-7 per batch of query documents: search, rerank, analyze, save."""
+    """Steps 4-7 per batch of query documents: search, rerank, analyze, save.
+
+    The batch handed from task to task is wrapped in `quote`: Prefect otherwise walks every parameter
+    (twice per task run) looking for futures, and a MatchBatch of 64 queries holds ~3,000 candidate pairs
+    with their texts and fields, which cost seconds per task run; the task still receives the MatchBatch.
+    """
     device = "cpu"
     if gpu.ready and _hand_to_gpu(run, settings, {"stage": "match", "chain": chain, "batch_size": batch_size,
                                                   "top_k": config.top_k}, "match"):
@@ -150,13 +156,13 @@ def match_steps(run: ChainRun, chain: str, settings: Settings, config: MatchConf
         batch = search_candidates(chain, query_ids, settings, config)
         run.record("search", None, time.perf_counter() - started)
         started = time.perf_counter()
-        batch = rerank_candidates(batch, settings, config)
+        batch = rerank_candidates(quote(batch), settings, config)
         run.record("rerank", None, time.perf_counter() - started)
         started = time.perf_counter()
-        batch = analyze(batch, config)
+        batch = analyze(quote(batch), config)
         run.record("analyze", None, time.perf_counter() - started)
         started = time.perf_counter()
-        saved = save_results(batch, settings, config, run.run_id, "cpu")
+        saved = save_results(quote(batch), settings, config, run.run_id, "cpu")
         run.record("save", saved, time.perf_counter() - started)
     for step in ("search", "rerank", "analyze", "save"):
         if step not in run.stats:
