@@ -120,6 +120,7 @@ class Candidate(TimestampMixin, Base):
     """A person; identified across submissions by the metadata hash (email, phone, name)."""
 
     __tablename__ = "candidates"
+    __table_args__ = (sa.Index("ix_candidates_email_lower", sa.text("lower(email)")),)  # storage/entities.py
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str | None] = mapped_column(sa.String(300))
@@ -142,7 +143,8 @@ class CandidateSubmission(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
-    source_record_id: Mapped[int | None] = mapped_column(ForeignKey("source_records.id", ondelete="SET NULL"))
+    source_record_id: Mapped[int | None] = mapped_column(ForeignKey("source_records.id", ondelete="SET NULL"),
+                                                         index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     remote_preference: Mapped[str | None] = mapped_column(sa.String(20))
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)  # free-text answers: motivation, cover letter

@@ -26,7 +26,7 @@ def test_downgrade_latest_then_upgrade_again(engine):
     head = migration_status(engine).head
     downgrade(engine, "-1")
     assert migration_status(engine).current != head
-    assert "scoring_text" not in {column["name"] for column in sa.inspect(engine).get_columns("documents")}
+    assert "ix_candidates_email_lower" not in {index["name"] for index in sa.inspect(engine).get_indexes("candidates")}
     upgrade(engine)
     upgrade(engine)  # idempotent
     assert migration_status(engine).current == head
