@@ -53,9 +53,10 @@ def test_match_a_path_prints_ranked_jobs(engine):
 
 
 def test_demo_on_a_fresh_home_shows_real_matches(tmp_path):
-    """The README's second command, on an empty MATCHFLOW_HOME and PREFECT_HOME."""
+    """The README's second command, on an empty MATCHFLOW_HOME and PREFECT_HOME, with the default embedding
+    backend (auto: the ONNX export and the calibration run on first use) rather than the suite's torch."""
     env = {"MATCHFLOW_HOME": str(tmp_path / "home"), "PREFECT_HOME": str(tmp_path / "prefect"),
-           "COLUMNS": "200"}
+           "COLUMNS": "200", "MATCHFLOW_EMBED_BACKEND": "auto"}
     result = matchflow("demo", "--top", "2", env=env, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
@@ -63,3 +64,6 @@ def test_demo_on_a_fresh_home_shows_real_matches(tmp_path):
     assert "chain B" in out and "chain A" in out
     assert "Senior Python Backend Engineer" in out  # a job title heading its matches table
     assert "Python" in out and "score" in out
+    choices = json.loads((tmp_path / "home" / "models" / "embed-backend-choice.json").read_text())
+    [decision] = choices.values()  # measured once, for this machine
+    assert decision["choice"] in ("torch", "onnx", "onnx-int8")
