@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from matchflow.scoring import RRF_K
 
-# Candidates the HNSW walk keeps (raised to the LIMIT when that is larger). With ef_construction 200 it gives
-# recall@10 0.987 at 100k vectors for about 1.7 ms of CPU a query (64: 0.971); docs/benchmarks.md, "Search".
-HNSW_EF_SEARCH = 100
+# Candidates the HNSW walk keeps (raised to the LIMIT when that is larger): the smallest that keeps recall@10
+# >= 0.98 with a margin at 100k vectors and ef_construction 200 (90: 0.985, 1.8 ms of CPU a query; 80: 0.980;
+# 100: 0.987 but 1,000 queries take 2.0-2.1 s); docs/benchmarks.md, "Search".
+HNSW_EF_SEARCH = 90
 
 
 @dataclass(frozen=True)

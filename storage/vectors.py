@@ -18,7 +18,8 @@ from storage.models import Embedding, EmbeddingModel
 # HNSW build parameters (measured by bench/search_bench.py at 100k job vectors, see docs/benchmarks.md):
 # m stays pgvector's default 16 - m 24/32 reach the same recall only by reading more index pages per query
 # and build 1.3-2x slower; ef_construction 200 (pgvector's default is 64) builds a better graph, so
-# ef_search 100 reaches recall@10 0.987 instead of 0.977 with 128, for slower builds/inserts (100k: 38 -> 81 s).
+# ef_search 100 reaches recall@10 0.987 instead of 0.977 with 128, for slower builds/inserts (100k: 38 -> 81 s
+# on a busy machine, 35-41 s on a quiet one).
 # ef_search is set per query (see storage/search.py).
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 200
