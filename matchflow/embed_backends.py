@@ -33,7 +33,7 @@ import shutil
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -161,7 +161,7 @@ def export_onnx(model: SentenceTransformer, path: Path) -> None:
     shapes = {n: {0: batch, 1: sequence} for n in names}
     module = _TokenEmbeddings(transformer).to("cpu").eval()
     with (torch.inference_mode(False), torch.no_grad(), contextlib.redirect_stdout(io.StringIO()),
-          warnings.catch_warnings()):
+          warnings.catch_warnings(), _logger_at_least(logging.getLogger("torch.onnx"), logging.ERROR)):
         warnings.simplefilter("ignore")  # the exporter's notes on deprecated internals and axis names
         program = torch.onnx.export(module, args, dynamo=True, input_names=names, output_names=["token_embeddings"],
                                     dynamic_shapes=shapes, optimize=True, verbose=False)
@@ -186,15 +186,23 @@ def quantize_int8(source: Path, target: Path, *, intermediate_size: int | None) 
         if node.op_type == "MatMul" and intermediate_size
         and (shapes.get(node.input[1]) or [0])[0] == intermediate_size
     ]
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(max(level, logging.ERROR))  # the quantizer logs a line per node, and advice, to the root logger
-    try:
+    # the quantizer logs a line per node, and advice, to the root logger
+    with _logger_at_least(logging.getLogger(), logging.ERROR):
         quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
                          op_types_to_quantize=["MatMul"], nodes_to_exclude=excluded)
-    finally:
-        root.setLevel(level)
     return excluded
+
+
+@contextlib.contextmanager
+def _logger_at_least(logger: logging.Logger, level: int) -> Iterator[None]:
+    """Silence a chatty library logger below `level` for the duration (the exporter warns once per
+    operator it cannot find, e.g. every torchvision op when torchvision is not installed)."""
+    previous = logger.level
+    logger.setLevel(max(previous, level))
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
 
 
 def model_inputs(model: SentenceTransformer) -> list[str]:
