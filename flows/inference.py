@@ -41,7 +41,7 @@ def inference(stage: str = "embed", kinds: list[str] | None = None, chain: str =
                 if not processed:
                     break
     elif stage == "match":
-        config = MatchConfig(top_k=top_k or settings.top_k, redact_explanations=settings.redact_explanations)
+        config = MatchConfig.from_settings(settings, top_k=top_k)
         cross_encoder = load_cross_encoder(settings)
         for _ in range(MAX_BATCHES):
             with session_scope(engine) as session:

@@ -38,8 +38,8 @@ def job_chain(source: str = "fillout", batch_size: int = 64, limit: int | None =
         from flows.dry_run import pending_work
 
         return pending_work(source, DocumentKind.JOB, settings, limit=limit)
-    config = MatchConfig(top_k=top_k or settings.top_k, redact_explanations=settings.redact_explanations,
-                         filters=SearchFilters(location=location, remote_only=remote_only))
+    config = MatchConfig.from_settings(settings, top_k=top_k,
+                                       filters=SearchFilters(location=location, remote_only=remote_only))
     parameters = {"source": source, "batch_size": batch_size, "limit": limit, "since": since, "top_k": config.top_k}
     try:
         with ChainRun("B", parameters, settings) as run:

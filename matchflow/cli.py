@@ -283,8 +283,8 @@ def match(
     chain = "A" if kind is DocumentKind.RESUME else "B"
     with session_scope(engine) as session:
         model = register_model(session=session, embedder=embedder)
-        config = MatchConfig(top_k=top, filters=SearchFilters(location=location, remote_only=remote_only),
-                             redact_explanations=settings.redact_explanations)
+        config = MatchConfig.from_settings(settings, top_k=top,
+                                           filters=SearchFilters(location=location, remote_only=remote_only))
         summary = match_documents(session=session, chain=chain, model=model, config=config,
                                   limit=1, device=embedder.device, document_ids=[document_id])
         if not summary.processed:

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         default="auto", description="Embedding runtime: torch, ONNX Runtime fp32 or int8 (CPU); auto = the fastest "
         "that passes the quality check on this machine (measured once, cached under home/models).")
     rerank_model: str | None = Field(default=None, description="Optional sentence-transformers CrossEncoder.")
+    score_weights: dict[str, float] = Field(default_factory=dict, description=(
+        'Score weight per category as a JSON object, e.g. {"salary": 0, "title": 0.2}; categories left out keep '
+        "their defaults (matchflow/scoring.py DEFAULT_WEIGHTS); the result is renormalised to sum to 1."))
     top_k: int = Field(default=10, gt=0, le=200)
 
     gpu_pool: str = Field(default="matchflow-gpu", description="Work pool of the GPU host.")
@@ -117,6 +120,18 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("score_weights")
+    @classmethod
+    def _check_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        """A typo'd category, a negative weight or all zeros fails at start-up, not in the middle of a run."""
+        _merged_weights(value)
+        return value
+
+    @property
+    def match_weights(self) -> dict[str, float]:
+        """The reranker's weights: the defaults with the user's categories over them, summing to 1."""
+        return _merged_weights(self.score_weights)
+
     @property
     def pgdata(self) -> Path:
         return self.home / "pgdata"
@@ -133,6 +148,13 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+
+def _merged_weights(user_weights: dict[str, float]) -> dict[str, float]:
+    from matchflow.rerank import validate_weights
+    from matchflow.scoring import DEFAULT_WEIGHTS
+
+    return validate_weights({**DEFAULT_WEIGHTS, **user_weights})
 
 
 @lru_cache(maxsize=1)

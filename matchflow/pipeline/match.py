@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -29,6 +29,9 @@ from storage.matches import save_session, skill_document_frequencies
 from storage.models import CandidateSubmission, Document, Embedding, EmbeddingModel, Job
 from storage.search import SearchFilters, fulltext_candidates, fuse_rrf, pair_similarities, vector_candidates
 
+if TYPE_CHECKING:
+    from matchflow.settings import Settings
+
 CHAINS = {"A": ("resume", "job"), "B": ("job", "resume")}  # chain -> (query kind, target kind)
 RETRIEVAL_POOL = 50  # candidates per retriever handed to the reranker
 
@@ -41,6 +44,13 @@ class MatchConfig:
     filters: SearchFilters = SearchFilters()
     rerank_model: str | None = None
     redact_explanations: bool = True  # MATCHFLOW_REDACT_EXPLANATIONS
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, top_k: int | None = None,
+                      filters: SearchFilters | None = None) -> MatchConfig:
+        """What a chain, the inference flow or `matchflow match` runs with: the user's top-K, weights, redaction."""
+        return cls(top_k=top_k or settings.top_k, weights=settings.match_weights, filters=filters or SearchFilters(),
+                   redact_explanations=settings.redact_explanations)
 
 
 def claim_queries(*, session: Session, kind: str, model_id: int, limit: int,

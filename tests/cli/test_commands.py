@@ -52,6 +52,34 @@ def test_match_a_path_prints_ranked_jobs(engine):
     assert "Python" in rows[0]["matched_skills"]
 
 
+def test_match_scores_with_the_users_weights_and_refuses_unknown_ones(engine):
+    import sqlalchemy as sa
+
+    from matchflow.scoring import FEATURES
+    from storage.models import MatchResult, MatchSession
+
+    assert matchflow("ingest", str(SAMPLES / "jobs"), "--kind", "job").returncode == 0
+    resume = next((SAMPLES / "resumes").glob("r01-*"))
+    semantic_only = {name: 0 for name in FEATURES} | {"semantic": 2}  # renormalised to 1
+    result = matchflow("match", "--resume", str(resume), "--top", "5", "--json",
+                       env={"MATCHFLOW_SCORE_WEIGHTS": json.dumps(semantic_only)})
+    assert result.returncode == 0, result.stderr
+    session_id = json.loads(result.stdout)[0]["session_id"]
+    with engine.connect() as conn:
+        parameters = conn.scalar(sa.select(MatchSession.parameters).where(MatchSession.id == session_id))
+        scored = conn.execute(sa.select(MatchResult.score, MatchResult.features)
+                              .where(MatchResult.session_id == session_id).order_by(MatchResult.rank)).all()
+    assert parameters["weights"] == {name: 0.0 for name in FEATURES} | {"semantic": 1.0}
+    assert len(scored) == 5
+    for score, features in scored:  # the score is the semantic feature alone, in whole points
+        assert abs(score - 100 * features["semantic"]) <= 0.5, (score, features)
+    assert [s for s, _ in scored] == sorted((s for s, _ in scored), reverse=True)
+
+    typo = matchflow("match", "--resume", str(resume), env={"MATCHFLOW_SCORE_WEIGHTS": '{"salery": 1}'})
+    assert typo.returncode == 2
+    assert "MATCHFLOW_SCORE_WEIGHTS" in typo.stderr and "salery" in typo.stderr
+
+
 def test_demo_on_a_fresh_home_shows_real_matches(tmp_path):
     """The README's second command, on an empty MATCHFLOW_HOME and PREFECT_HOME, with the default embedding
     backend (auto: the ONNX export and the calibration run on first use) rather than the suite's torch."""

@@ -71,6 +71,23 @@ def test_validate_weights_rejects_bad_input(weights: dict[str, float], message: 
         rerank([_strong()], weights=weights)
 
 
+def test_the_weights_setting_overrides_only_the_categories_it_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from matchflow.settings import Settings
+
+    monkeypatch.setenv("MATCHFLOW_SCORE_WEIGHTS", '{"salary": 0, "title": 0.15}')
+    weights = Settings().match_weights
+    assert weights["salary"] == 0 and math.isclose(sum(weights.values()), 1.0)
+    assert math.isclose(weights["title"], 0.15 / 1.0) and math.isclose(weights["semantic"], DEFAULT_WEIGHTS["semantic"])
+    monkeypatch.delenv("MATCHFLOW_SCORE_WEIGHTS")
+    assert Settings().match_weights == pytest.approx(dict(DEFAULT_WEIGHTS))
+    for bad in ('{"salery": 1}', '{"title": -1}', "[1, 2]"):
+        monkeypatch.setenv("MATCHFLOW_SCORE_WEIGHTS", bad)
+        with pytest.raises(ValidationError):
+            Settings()
+
+
 def test_rerank_orders_best_first_with_explained_skills() -> None:
     ranked = rerank([_pastry(), _middling(), _strong()])
     assert [m.resume_id for m in ranked] == ["strong", "middling", "pastry"]
