@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -37,9 +42,29 @@ def test_two_processes_share_one_embedded_server(engine):
     assert runs[0].stdout.strip() == runs[1].stdout.strip() == mine
 
 
+@contextlib.contextmanager
+def _reachable_by_others(*paths: Path) -> Iterator[None]:
+    """Let other users traverse (x, never read) the folders above `paths` for a while.
+
+    Some machines keep Python under root's private home (pyenv in /root, mode 700), where no other user
+    can start this interpreter at all; the modes are restored afterwards.
+    """
+    changed: dict[Path, int] = {}
+    for path in paths:
+        for folder in Path(os.path.realpath(path)).parents:
+            mode = folder.stat().st_mode
+            if folder not in changed and not mode & stat.S_IXOTH:
+                changed[folder] = mode
+                folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
+    try:
+        yield
+    finally:
+        for folder, mode in changed.items():
+            folder.chmod(stat.S_IMODE(mode))
+
+
 def test_embedded_server_works_for_a_normal_user(migrated_engine):
     """As root the package runs Postgres as its own system user; a normal user runs it directly."""
-    import os
     import pwd
 
     if os.geteuid() != 0:
@@ -54,13 +79,15 @@ def test_embedded_server_works_for_a_normal_user(migrated_engine):
         prefix = ["runuser", "-u", user, "--"]
     import shutil
     import tempfile
-    from pathlib import Path
 
     home = Path(tempfile.mkdtemp(prefix="mf-user-home-"))  # pytest's tmp_path is private to root
     home.chmod(0o777)
     env = {"MATCHFLOW_HOME": str(home / "matchflow"), "HOME": str(home), "PATH": os.environ["PATH"]}
-    result = subprocess.run([*prefix, "env", *(f"{k}={v}" for k, v in env.items()), sys.executable, "-m",
-                             "matchflow", "db", "upgrade"], capture_output=True, text=True, timeout=300)
+    reachable = _reachable_by_others(Path(sys.executable), Path(sys.base_prefix) / "lib", Path(__file__)) \
+        if prefix else contextlib.nullcontext()
+    with reachable:
+        result = subprocess.run([*prefix, "env", *(f"{k}={v}" for k, v in env.items()), sys.executable, "-m",
+                                 "matchflow", "db", "upgrade"], capture_output=True, text=True, timeout=300)
     try:
         assert result.returncode == 0, (user, result.stderr)
         assert "skills" in result.stdout
