@@ -39,11 +39,11 @@ def _paths(data: Path | None, home: Path | None) -> tuple[Path, Path]:
 
 
 def _embedder():
-    from matchflow.embedding import Embedder
+    """The product's embedder, as the chains load it (model, device, batch size and backend from settings)."""
+    from matchflow.pipeline.embed import EmbedConfig, load_embedder
     from matchflow.settings import get_settings
 
-    settings = get_settings()
-    return Embedder.load(settings.embed_model, device=settings.embed_device, batch_size=settings.embed_batch_size)
+    return load_embedder(EmbedConfig.from_settings(get_settings()))
 
 
 def _log(message: str) -> None:
@@ -70,7 +70,8 @@ def _run(what: str, data_dir: Path, home: Path, *, limit_resumes: int | None = N
     from matchflow.evaluation.runners import run_categories, run_hires
 
     embedder = _embedder()
-    _log(f"{what}: data {data_dir}, databases under {home}, model {embedder.model_name} on {embedder.device}")
+    _log(f"{what}: data {data_dir}, databases under {home}, model {embedder.model_name} "
+         f"({embedder.backend}) on {embedder.device}")
     try:
         if what == "categories":
             return run_categories(data_dir, home, embedder, limit_resumes=limit_resumes, categories=categories,

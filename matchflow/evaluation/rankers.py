@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from matchflow.pipeline.match import RETRIEVAL_POOL, MatchConfig, rerank_matches, search_matches, skill_idf
+from matchflow.settings import get_settings
 from storage.models import Document, EmbeddingModel
 from storage.search import vector_candidates
 
@@ -33,8 +34,8 @@ Ranker = Callable[..., Ranking]
 
 def rank_pipeline(session: Session, *, chain: str, model: EmbeddingModel, query_ids: list[int],
                   target_ids: list[int], k: int) -> Ranking:
-    """Hybrid retrieval + rerank, batch by batch, keeping the top k of each query."""
-    config = MatchConfig(top_k=k, pool=max(RETRIEVAL_POOL, k))
+    """Hybrid retrieval + rerank, batch by batch, keeping the top k of each query (the user's score weights)."""
+    config = MatchConfig(top_k=k, pool=max(RETRIEVAL_POOL, k), weights=get_settings().match_weights)
     idf = skill_idf(session=session)
     found: Ranking = {}
     for start in range(0, len(query_ids), QUERY_BATCH):

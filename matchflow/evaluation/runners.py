@@ -39,6 +39,7 @@ from matchflow.evaluation.store import (
     scope,
     searchable_documents,
 )
+from matchflow.settings import get_settings
 from matchflow.sources.base import IncomingDocument
 from storage.db import session_scope
 from storage.models import Document
@@ -202,6 +203,7 @@ def run_categories(data_dir: Path, home: Path, embedder: Embedder, *, limit_resu
     resumes = resume_labels(data_dir, categories=categories, per_category=limit_resumes)
     postings = category_postings(data_dir, per_category=postings_per_category, categories=categories)
     report: dict[str, Any] = {"dataset": "categories", "k": k, "model": embedder.model_name,
+                              "backend": embedder.backend, "weights": get_settings().match_weights,
                               "resumes": len(resumes), "postings": len(postings),
                               "postings_per_category": _count(p.category for p in postings), "variants": {}}
     for variant in ("full", *[v for v in variants if v != "full"]):  # the stripped copy is made from the full one
@@ -243,8 +245,10 @@ def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, k: int = HIRES_
                                       {f"vacancy:{v.key}": v.key for v in vacancies})
     doc_of_resume = {key: doc for doc, key in resume_doc.items()}
     doc_of_vacancy = {key: doc for doc, key in vacancy_doc.items()}
-    report: dict[str, Any] = {"dataset": "hires", "k": k, "model": embedder.model_name, "vacancies": len(vacancies),
-                              "resumes": len(resumes), "searchable_resumes": len(resume_doc),
+    report: dict[str, Any] = {"dataset": "hires", "k": k, "model": embedder.model_name,
+                              "backend": embedder.backend, "weights": get_settings().match_weights,
+                              "vacancies": len(vacancies), "resumes": len(resumes),
+                              "searchable_resumes": len(resume_doc),
                               "documents": _status_counts(store), "rankers": {}}
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in RANKERS}
     for number, vacancy in enumerate(vacancies, start=1):
