@@ -452,7 +452,9 @@ def _load_model(model_name: str, device: str) -> _Loaded:
     loaded = _MODEL_CACHE.get((model_name, device))
     if loaded is None:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # a "Loading weights" bar per load: noise in run logs
         source = resolve_model_source(model_name)
         model = SentenceTransformer(source, device=device)
         model.eval()
