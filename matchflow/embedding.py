@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from matchflow.devices import pick_device
 from matchflow.embed_backends import (
     BACKENDS,
     ONNX_BACKENDS,
@@ -80,38 +80,6 @@ def resolve_model_source(name: str) -> str:
         if path.is_dir():
             return str(path)
     return name
-
-
-GPU_DRIVER_FILES = ("/proc/driver/nvidia/version", "/dev/nvidiactl", "/dev/kfd")  # NVIDIA, ROCm
-
-
-def _gpu_driver_loaded() -> bool:
-    """False only where torch cannot see a GPU: Linux with no NVIDIA or ROCm kernel driver.
-
-    Importing torch to ask takes seconds; a chain run with nothing to embed only needs the device's name
-    (to find the model's revision), so the question is first put to the kernel.
-    """
-    return not sys.platform.startswith("linux") or any(Path(path).exists() for path in GPU_DRIVER_FILES)
-
-
-def pick_device(preferred: str = "auto") -> str:
-    """`cuda` when a CUDA GPU is visible and `preferred` is auto; `cpu`/`cuda[:n]` are honoured as asked."""
-    choice = preferred.strip().lower()
-    if choice == "auto":
-        if not _gpu_driver_loaded():
-            return "cpu"
-        import torch
-
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if choice == "cpu":
-        return "cpu"
-    if choice == "cuda" or re.fullmatch(r"cuda:\d+", choice):
-        import torch
-
-        if not torch.cuda.is_available():
-            raise RuntimeError(f"device {preferred!r} was asked for but torch sees no CUDA GPU")
-        return choice
-    raise ValueError(f"unknown device {preferred!r}: use 'auto', 'cpu', 'cuda' or 'cuda:N'")
 
 
 def _weight_files(root: Path) -> list[Path]:

@@ -24,7 +24,14 @@ from pydantic import BaseModel, Field
 
 from matchflow import scoring
 from matchflow.domain import ExtractedFields, SalaryRange, SkillHit
-from matchflow.scoring import CROSS_ENCODER_WEIGHT, DEFAULT_WEIGHTS, FEATURES, NEUTRAL, SCORING_VERSION
+from matchflow.scoring import (
+    CROSS_ENCODER_WEIGHT,
+    DEFAULT_WEIGHTS,
+    FEATURES,
+    NEUTRAL,
+    SCORING_VERSION,
+    validate_weights,
+)
 
 if TYPE_CHECKING:
     from sentence_transformers import CrossEncoder
@@ -107,27 +114,6 @@ class RerankedMatch(BaseModel):
 
 
 # ---------------------------------------------------------------- weights and IDF
-
-
-def validate_weights(weights: Mapping[str, float]) -> dict[str, float]:
-    """Check user weights and renormalise them to sum to 1; categories left out count as 0.
-
-    Raises ValueError for an unknown category (typos would otherwise be ignored silently), a
-    negative or non-finite weight, or weights that are all zero.
-    """
-    unknown = sorted(set(weights) - set(FEATURES))
-    if unknown:
-        raise ValueError(f"unknown weight categories {unknown}; known categories: {list(FEATURES)}")
-    cleaned: dict[str, float] = {}
-    for name in FEATURES:
-        value = float(weights.get(name, 0.0))
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"weight {name!r} must be a finite number >= 0, got {weights.get(name)!r}")
-        cleaned[name] = value
-    total = sum(cleaned.values())
-    if total <= 0:
-        raise ValueError("at least one weight must be greater than 0")
-    return {name: value / total for name, value in cleaned.items()}
 
 
 def compute_skill_idf(doc_skill_lists: Iterable[Iterable[str]]) -> dict[str, float]:
@@ -443,7 +429,7 @@ class CrossEncoderScorer:
         cls, model_name_or_path: str, *, device: str = "auto", max_length: int = 512,
     ) -> CrossEncoderScorer:
         """Load once per process per (model, device); a hub name or a local folder."""
-        from matchflow.embedding import pick_device
+        from matchflow.devices import pick_device
 
         resolved = pick_device(device)
         key = (model_name_or_path, resolved)

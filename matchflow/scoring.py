@@ -6,12 +6,14 @@ match result records the version it was scored with, so old and new scores are n
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from types import MappingProxyType
 
 SCORING_VERSION = "2026.11-2"
 
 # Category weights of the feature reranker (rerank.py); they sum to 1. Users may pass their own:
-# unknown names are rejected, the rest renormalised (rerank.validate_weights).
+# unknown names are rejected, the rest renormalised (validate_weights below).
 DEFAULT_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({
     "semantic": 0.30,  # cosine similarity of the document (and section) vectors
     "required_skills": 0.30,  # IDF-weighted share of the job's required skills the resume shows
@@ -78,3 +80,24 @@ WEAK_MATCH_THRESHOLD = 40
 # Sentiment label cut-offs on the [-1, 1] score.
 SENTIMENT_POSITIVE_THRESHOLD = 0.05
 SENTIMENT_NEGATIVE_THRESHOLD = -0.05
+
+
+def validate_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Check user weights and renormalise them to sum to 1; categories left out count as 0.
+
+    Raises ValueError for an unknown category (typos would otherwise be ignored silently), a
+    negative or non-finite weight, or weights that are all zero.
+    """
+    unknown = sorted(set(weights) - set(FEATURES))
+    if unknown:
+        raise ValueError(f"unknown weight categories {unknown}; known categories: {list(FEATURES)}")
+    cleaned: dict[str, float] = {}
+    for name in FEATURES:
+        value = float(weights.get(name, 0.0))
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"weight {name!r} must be a finite number >= 0, got {weights.get(name)!r}")
+        cleaned[name] = value
+    total = sum(cleaned.values())
+    if total <= 0:
+        raise ValueError("at least one weight must be greater than 0")
+    return {name: value / total for name, value in cleaned.items()}

@@ -13,6 +13,8 @@ import platformdirs
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from matchflow.scoring import DEFAULT_WEIGHTS, validate_weights
+
 
 def default_home() -> Path:
     """Per-user data folder, e.g. ~/.local/share/matchflow on Linux."""
@@ -151,9 +153,6 @@ class Settings(BaseSettings):
 
 
 def _merged_weights(user_weights: dict[str, float]) -> dict[str, float]:
-    from matchflow.rerank import validate_weights
-    from matchflow.scoring import DEFAULT_WEIGHTS
-
     return validate_weights({**DEFAULT_WEIGHTS, **user_weights})
 
 

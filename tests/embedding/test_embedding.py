@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 import torch
 
+from matchflow.devices import pick_device
 from matchflow.embedding import (
     DEFAULT_EMBED_MODEL,
     MIN_SECTION_CHARS,
     Embedder,
     compute_model_revision,
-    pick_device,
     resolve_model_source,
     weights_fingerprint,
 )

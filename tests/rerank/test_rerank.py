@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matchflow.rerank import CrossEncoderScorer, compute_skill_idf, rerank, validate_weights
-from matchflow.scoring import DEFAULT_WEIGHTS, FEATURES, SCORING_VERSION
+from matchflow.rerank import CrossEncoderScorer, compute_skill_idf, rerank
+from matchflow.scoring import DEFAULT_WEIGHTS, FEATURES, SCORING_VERSION, validate_weights
 from tests.rerank.builders import make_candidate, usd
 
 JOB = dict(
