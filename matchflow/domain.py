@@ -1,6 +1,22 @@
-"""Plain data shapes shared by every stage of the pipeline.
+"""The words of matchflow, and the plain data shapes every stage shares.
 
-Map of the pipeline's data, named by what each stage produces:
+Glossary (one word per idea, the same in tables, tasks, commands and docs):
+
+    resume          a candidate's document; a `documents` row of kind "resume"
+    job             a job description; a `documents` row of kind "job" (its posting is a `jobs` row)
+    candidate       a person (`candidates` row); never a retrieved document or a pair
+    chain           one direction of matching, a `ChainSpec`: chain A (slug "chain-a", flow
+                    "resume-chain") finds jobs for new resumes, chain B ("chain-b", "job-chain") resumes
+                    for new jobs; the slug is what tables store and what the CLI and work queues take
+    query           the document a chain starts from (a new resume in A, a new job in B)
+    target          a document a query is matched against (jobs in A, resumes in B)
+    match           one scored (query, target) pair; stored as a `match_results` row
+    match session   one chain run's matches for one query (`match_sessions`), superseding the last
+    stage           fetch, parse, embed, search, rerank, analyze, save: each a plain function in
+                    `matchflow.pipeline`, a task in `tasks/`, a step in the chains, by the same word
+    document status where a document stands between stages (`DocumentStatus`)
+
+Data, named by what each stage produces:
 
     RawSubmission   a Fillout submission or a file from a folder, as received
     ParsedDocument  text + sections + language of one document (parse stage)
@@ -13,6 +29,7 @@ without hand-written converters.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -21,6 +38,56 @@ from pydantic import BaseModel, Field
 class DocumentKind(StrEnum):
     RESUME = "resume"
     JOB = "job"
+
+
+class DocumentStatus(StrEnum):
+    """Where a document stands: received -> parsed -> embedded -> matched, or duplicate / failed (final)."""
+
+    RECEIVED = "received"  # stored as received, not parsed yet
+    PARSED = "parsed"  # text, sections and fields read; no vector of the current model yet
+    EMBEDDED = "embedded"  # has vectors; waiting for its chain to match it
+    MATCHED = "matched"  # its chain has saved a match session for it
+    DUPLICATE = "duplicate"  # same bytes or text as an earlier document (duplicate_of_id)
+    FAILED = "failed"  # could not be read or fetched (failure_reason, failure_message)
+
+
+SEARCHABLE_STATUSES = (DocumentStatus.EMBEDDED, DocumentStatus.MATCHED)  # what a search may return
+
+
+@dataclass(frozen=True)
+class ChainSpec:
+    """Everything that tells chain A from chain B; the flows, tasks, storage and CLI read it from here."""
+
+    letter: str  # "A" / "B", as the design card and the docs say it
+    slug: str  # stored in match_sessions.chain and pipeline_runs.chain; CLI argument; work queue; tag
+    flow_name: str  # the Prefect flow
+    deployment_name: str  # its deployment in prefect.yaml
+    query_kind: DocumentKind  # what the chain starts from
+    target_kind: DocumentKind  # what it searches
+    lock_key: int  # Postgres advisory lock: one run of a chain at a time
+    description: str
+
+    @property
+    def deployment(self) -> str:
+        """`flow/deployment`, as `prefect deployment run` and `run_deployment` take it."""
+        return f"{self.flow_name}/{self.deployment_name}"
+
+
+CHAIN_A = ChainSpec(letter="A", slug="chain-a", flow_name="resume-chain", deployment_name="matchflow-resume-chain",
+                    query_kind=DocumentKind.RESUME, target_kind=DocumentKind.JOB, lock_key=74_201,
+                    description="Chain A: the best jobs for every new resume.")
+CHAIN_B = ChainSpec(letter="B", slug="chain-b", flow_name="job-chain", deployment_name="matchflow-job-chain",
+                    query_kind=DocumentKind.JOB, target_kind=DocumentKind.RESUME, lock_key=74_202,
+                    description="Chain B: the best resumes for every new job.")
+CHAINS: dict[str, ChainSpec] = {spec.slug: spec for spec in (CHAIN_A, CHAIN_B)}
+
+
+def chain_spec(slug: str) -> ChainSpec:
+    """The chain for a stored or typed slug; a clear error for anything else."""
+    try:
+        return CHAINS[slug]
+    except KeyError:
+        raise ValueError(f"unknown chain {slug!r}: use one of {sorted(CHAINS)}") from None
 
 
 class FailureReason(StrEnum):
