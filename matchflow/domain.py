@@ -82,6 +82,17 @@ CHAIN_B = ChainSpec(letter="B", slug="chain-b", flow_name="job-chain", deploymen
 CHAINS: dict[str, ChainSpec] = {spec.slug: spec for spec in (CHAIN_A, CHAIN_B)}
 
 
+@dataclass(frozen=True)
+class SearchFilters:
+    """What a recruiter restricts the matches to; applied inside both retrievers' statements."""
+
+    location: str | None = None  # substring of the target's location (job location or candidate city)
+    remote_only: bool = False  # only remote jobs
+
+
+NO_FILTERS = SearchFilters()
+
+
 def chain_spec(slug: str) -> ChainSpec:
     """The chain for a stored or typed slug; a clear error for anything else."""
     try:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from matchflow.domain import DocumentStatus
 from storage.models import Candidate, Company, Document, DocumentSkill, Job, Location, Skill
 
 TEXT_SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
@@ -75,7 +76,7 @@ def retire_previous_versions(*, session: Session, document: Document) -> int:
     owner = (Document.candidate_id == document.candidate_id) if document.candidate_id else (
         Document.job_id == document.job_id)
     previous = session.scalars(sa.select(Document).where(owner, Document.is_current, Document.id != document.id,
-                                                         Document.status != "duplicate")).all()
+                                                         Document.status != DocumentStatus.DUPLICATE)).all()
     for old in previous:
         old.is_current = False
     return 1 + max((old.version for old in previous), default=0)

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from matchflow.domain import CHAIN_A, CHAIN_B, SEARCHABLE_STATUSES
 from storage.models import AnalysisResult, Document, DocumentSkill, MatchResult, MatchSession, Skill
 
 
@@ -22,7 +23,7 @@ def supersede_sessions(*, session: Session, source_document_id: int, chain: str)
     return result.rowcount or 0
 
 
-def save_session(*, session: Session, values: dict[str, Any], results: list[dict[str, Any]],
+def save_match_session(*, session: Session, values: dict[str, Any], results: list[dict[str, Any]],
                  analyses: list[dict[str, Any]]) -> MatchSession:
     """One session, its ranked results and the analyses attached to each result (by rank)."""
     supersede_sessions(session=session, source_document_id=values["source_document_id"], chain=values["chain"])
@@ -44,7 +45,7 @@ def save_session(*, session: Session, values: dict[str, Any], results: list[dict
 
 def skill_document_frequencies(*, session: Session) -> tuple[dict[str, int], int]:
     """How many current documents mention each skill, and how many current documents there are."""
-    current = sa.select(Document.id).where(Document.is_current, Document.status.in_(("embedded", "matched")))
+    current = sa.select(Document.id).where(Document.is_current, Document.status.in_(SEARCHABLE_STATUSES))
     counts = dict(session.execute(
         sa.select(Skill.name, sa.func.count(DocumentSkill.document_id))
         .join(DocumentSkill, DocumentSkill.skill_id == Skill.id)
@@ -85,7 +86,7 @@ def run_top_matches(*, session: Session, pipeline_run_id: int | None, per_docume
                                                                MatchResult.rank <= per_document)
                                   .order_by(MatchResult.rank)).all()
         for result in results:
-            target_id = result.job_document_id if match_session.chain == "A" else result.resume_document_id
+            target_id = result.job_document_id if match_session.chain == CHAIN_A.slug else result.resume_document_id
             rows.append({"source": document_label(source), "rank": result.rank,
                          "target": document_label(session.get(Document, target_id)), "score": result.score,
                          "matched_skills": result.explanation.get("matched_skills", []),
@@ -104,7 +105,8 @@ def stored_matches(*, session: Session, candidate_id: int | None = None, job_id:
 
     if (candidate_id is None) == (job_id is None):
         raise ValueError("give exactly one of candidate_id or job_id")
-    own_chain, other_chain = ("A", "B") if candidate_id is not None else ("B", "A")
+    own_chain, other_chain = (CHAIN_A.slug, CHAIN_B.slug) if candidate_id is not None else (
+        CHAIN_B.slug, CHAIN_A.slug)
     owner = Document.candidate_id == candidate_id if candidate_id is not None else Document.job_id == job_id
     sources = session.scalars(sa.select(Document.id).where(owner, Document.is_current)).all()
     pairs = current_results(session=session, chain=own_chain, source_document_ids=list(sources), top=top)

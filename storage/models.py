@@ -24,6 +24,8 @@ from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB, REGCONFIG, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from matchflow.domain import DocumentStatus
+
 
 def utcnow_default() -> sa.sql.elements.TextClause:
     return sa.text("now()")
@@ -329,7 +331,7 @@ class Document(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
     is_current: Mapped[bool] = mapped_column(default=True)
 
-    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    status: Mapped[str] = mapped_column(sa.String(20), default=DocumentStatus.RECEIVED.value)  # DocumentStatus
     failure_reason: Mapped[str | None] = mapped_column(sa.String(40))
     failure_message: Mapped[str | None] = mapped_column(sa.Text)
 
@@ -405,7 +407,7 @@ class MatchSession(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pipeline_run_id: Mapped[int | None] = mapped_column(ForeignKey("pipeline_runs.id", ondelete="SET NULL"))
-    chain: Mapped[str] = mapped_column(sa.String(10))  # A (jobs for a resume) | B (resumes for a job)
+    chain: Mapped[str] = mapped_column(sa.String(20))  # ChainSpec.slug: chain-a (jobs for a resume) | chain-b
     source_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(sa.String(20), default="completed")  # completed | failed
     failure_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -491,7 +493,7 @@ class PipelineRun(Base):
     __tablename__ = "pipeline_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    chain: Mapped[str] = mapped_column(sa.String(20))
+    chain: Mapped[str] = mapped_column(sa.String(20))  # ChainSpec.slug
     flow_run_id: Mapped[str | None] = mapped_column(sa.String(64))
     status: Mapped[str] = mapped_column(sa.String(20), default="running")
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)

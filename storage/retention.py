@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from matchflow.domain import DocumentStatus
 from storage.db import session_scope
 from storage.files import file_path
 from storage.models import Document, JobCandidate, MatchResult, MatchSession, StoredFile
@@ -58,7 +59,7 @@ def _protected_document_ids() -> sa.Select:
 def failed_documents(session: Session, *, older_than: datetime) -> list[int]:
     """Ids of failed documents untouched since `older_than` that nothing current references."""
     return list(session.scalars(
-        sa.select(Document.id).where(Document.status == "failed", Document.updated_at < older_than,
+        sa.select(Document.id).where(Document.status == DocumentStatus.FAILED, Document.updated_at < older_than,
                                      Document.id.not_in(_protected_document_ids()))))
 
 

@@ -1,9 +1,11 @@
 """Both-way hybrid retrieval in Postgres: pgvector HNSW cosine + full-text, for a batch of queries at once.
 
-    vector_candidates    one statement: for every query document, its nearest targets (HNSW, LATERAL join)
-    fulltext_candidates  one statement: for every query document, targets ranked by ts_rank_cd over an OR
+    search_by_vector     one statement: for every query document, its nearest targets (HNSW, LATERAL join)
+    search_by_fulltext   one statement: for every query document, targets ranked by ts_rank_cd over an OR
                          query of its skills and titles, stemmed for English and Russian
-    fuse_rrf             reciprocal rank fusion of the two lists (tiny lists, so plain Python)
+    pair_similarities    cosines of given (query, target) pairs, for targets only the full-text search found
+
+Fusing the lists (RRF) is ranking arithmetic and lives above, in `matchflow.pipeline.search`.
 
 Filters a recruiter expects are applied inside both statements: only current, non-duplicate documents;
 only open jobs / active candidates; optionally a location or remote-only.
@@ -12,12 +14,11 @@ only open jobs / active candidates; optionally a location or remote-only.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from matchflow.scoring import RRF_K
+from matchflow.domain import NO_FILTERS, SEARCHABLE_STATUSES, DocumentKind, SearchFilters
 
 # Candidates the HNSW walk keeps (raised to the LIMIT when that is larger): the smallest that keeps recall@10
 # >= 0.98 with a margin at 100k vectors and ef_construction 200 (90: 0.985, 1.8 ms of CPU a query; 80: 0.980;
@@ -25,31 +26,20 @@ from matchflow.scoring import RRF_K
 HNSW_EF_SEARCH = 90
 
 
-@dataclass(frozen=True)
-class SearchFilters:
-    location: str | None = None  # substring of the target's location (job location or candidate city)
-    remote_only: bool = False
+SEARCHABLE_SQL = ", ".join(f"'{status.value}'" for status in SEARCHABLE_STATUSES)  # fixed words
 
 
-@dataclass
-class Candidates:
-    """Per query document: target document id -> similarity / rank from each retriever."""
-
-    vector: dict[int, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
-    fulltext: dict[int, list[tuple[int, float]]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _kind_literal(kind: str) -> str:
+def _kind_literal(kind: DocumentKind | str) -> str:
     """A document kind as an SQL literal: one of two fixed words, checked here, never user text."""
-    if kind not in ("resume", "job"):
+    if kind not in tuple(DocumentKind):
         raise ValueError(f"unknown document kind {kind!r}")
-    return f"'{kind}'"
+    return f"'{DocumentKind(kind).value}'"
 
 
-def _target_filter_sql(target_kind: str, filters: SearchFilters) -> str:
+def _target_filter_sql(target_kind: DocumentKind | str, filters: SearchFilters) -> str:
     """The targets' filters; every value the user gives (location) stays a bind parameter."""
-    clauses = ["d.is_current", "d.status IN ('embedded', 'matched')", f"d.kind = {_kind_literal(target_kind)}"]
-    if target_kind == "job":
+    clauses = ["d.is_current", f"d.status IN ({SEARCHABLE_SQL})", f"d.kind = {_kind_literal(target_kind)}"]
+    if target_kind == DocumentKind.JOB:
         job = ["j.id = d.job_id", "j.status = 'open'"]
         if filters.remote_only:
             job.append("j.remote = 'remote'")
@@ -63,8 +53,8 @@ def _target_filter_sql(target_kind: str, filters: SearchFilters) -> str:
     return " AND ".join(clauses)
 
 
-def vector_candidates(*, session: Session, query_ids: list[int], target_kind: str, model_id: int,
-                      dimension: int, limit: int, filters: SearchFilters = SearchFilters(),
+def search_by_vector(*, session: Session, query_ids: list[int], target_kind: DocumentKind | str, model_id: int,
+                      dimension: int, limit: int, filters: SearchFilters = NO_FILTERS,
                       ef_search: int = HNSW_EF_SEARCH) -> dict[int, list]:
     """Nearest targets by cosine similarity for each query document, in one round trip.
 
@@ -116,8 +106,8 @@ def pair_similarities(*, session: Session, pairs: list[tuple[int, int]], model_i
     return {(int(query_id), int(target_id)): float(similarity) for query_id, target_id, similarity in rows}
 
 
-def fulltext_candidates(*, session: Session, query_ids: list[int], target_kind: str, limit: int,
-                        filters: SearchFilters = SearchFilters()) -> dict[int, list]:
+def search_by_fulltext(*, session: Session, query_ids: list[int], target_kind: DocumentKind | str, limit: int,
+                        filters: SearchFilters = NO_FILTERS) -> dict[int, list]:
     """Targets ranked by full-text relevance to each query's skills and titles (English + Russian stems)."""
     rows = session.execute(sa.text(f"""
         WITH q AS (
@@ -149,12 +139,3 @@ def fulltext_candidates(*, session: Session, query_ids: list[int], target_kind: 
     for query_id, document_id, rank in rows:
         found[query_id].append((document_id, float(rank)))
     return found
-
-
-def fuse_rrf(*ranked_lists: list[tuple[int, float]], k: int = RRF_K) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: sum of 1 / (k + rank) over the lists; best first."""
-    scores: dict[int, float] = defaultdict(float)
-    for ranked in ranked_lists:
-        for rank, (document_id, _) in enumerate(ranked, start=1):
-            scores[document_id] += 1.0 / (k + rank)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))

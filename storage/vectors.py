@@ -13,6 +13,7 @@ from pgvector.sqlalchemy import Vector
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from matchflow.domain import DocumentKind
 from storage.models import Embedding, EmbeddingModel
 
 # HNSW build parameters (measured by bench/search_bench.py at 100k job vectors, see docs/benchmarks.md):
@@ -25,7 +26,7 @@ HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 200
 
 
-KINDS = ("resume", "job")
+KINDS = tuple(kind.value for kind in DocumentKind)
 
 
 def index_name(model_id: int, kind: str) -> str:
@@ -59,12 +60,16 @@ def ensure_vector_index(*, session: Session, model: EmbeddingModel, m: int = HNS
     return names
 
 
+def find_model(*, session: Session, name: str, revision: str) -> EmbeddingModel | None:
+    """The embedding_models row of this exact model, if it was ever registered."""
+    return session.scalars(sa.select(EmbeddingModel).where(EmbeddingModel.name == name,
+                                                           EmbeddingModel.revision == revision)).one_or_none()
+
+
 def get_or_create_model(*, session: Session, name: str, revision: str, dimension: int,
                         max_seq_length: int | None = None) -> EmbeddingModel:
     """The embedding_models row for this model (and its index), created on first use."""
-    model = session.scalars(
-        sa.select(EmbeddingModel).where(EmbeddingModel.name == name, EmbeddingModel.revision == revision)
-    ).one_or_none()
+    model = find_model(session=session, name=name, revision=revision)
     if model is None:
         statement = (
             insert(EmbeddingModel)
