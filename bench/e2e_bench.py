@@ -54,6 +54,7 @@ from rich.table import Table  # noqa: E402
 
 from matchflow import settings as settings_module  # noqa: E402
 from matchflow.domain import DocumentKind  # noqa: E402
+from matchflow.pipeline.context import RunContext
 from matchflow.settings import Settings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,7 +124,8 @@ def prepare(name: str, home: Path, jobs_file: Path, batch_size: int) -> dict:
     upgrade(engine)
     with session_scope(engine) as session:
         seed_dictionaries(session=session)
-    jobs = ingest_paths([jobs_file], DocumentKind.JOB, engine=engine, settings=settings, batch_size=batch_size)
+    jobs = ingest_paths([jobs_file], DocumentKind.JOB,
+                        context=RunContext.from_settings(settings, engine=engine), batch_size=batch_size)
     embedded = 0
     while True:
         with session_scope(engine) as session:
@@ -179,7 +181,8 @@ def run_raw(paths: list[Path], batch_size: int) -> tuple[dict[str, float], dict[
     counts: Counter[str] = Counter()
 
     started = time.perf_counter()
-    received = receive_paths(paths, DocumentKind.RESUME, engine=engine, settings=settings, batch_size=batch_size)
+    received = receive_paths(paths, DocumentKind.RESUME,
+                             context=RunContext.from_settings(settings, engine=engine), batch_size=batch_size)
     seconds["receive"] += time.perf_counter() - started
     counts["received"] = received.new + received.updated
 
@@ -214,7 +217,7 @@ def run_raw(paths: list[Path], batch_size: int) -> tuple[dict[str, float], dict[
                                                        limit=batch_size)]
             if not queries:
                 break
-            matches = search_matches(session=session, chain="A", model=registered, config=config, query_ids=queries)
+            matches = search_matches(session=session, chain=CHAIN_A, model=registered, config=config, query_ids=queries)
             seconds["search"] += time.perf_counter() - started
             started = time.perf_counter()
             rerank_matches(matches, config=config, skill_idf=skill_idf(session=session))

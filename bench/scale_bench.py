@@ -275,14 +275,14 @@ CHECKS_SQL = {
                            WHERE d.status IN ('embedded', 'matched')
                              AND s.key IN ('skills', 'experience', 'requirements') AND length(btrim(s.value)) >= 40)
         FROM documents WHERE status IN ('embedded', 'matched')""",
-    "current chain-A sessions": "SELECT count(*) FROM match_sessions WHERE chain = 'A' AND is_current",
+    "current chain-A sessions": "SELECT count(*) FROM match_sessions WHERE chain = 'chain-a' AND is_current",
     "resumes with != 1 current session": """
         SELECT count(*) FROM documents d WHERE d.kind = 'resume' AND (SELECT count(*) FROM match_sessions m
-            WHERE m.source_document_id = d.id AND m.chain = 'A' AND m.is_current) <> 1""",
-    "all chain-A sessions": "SELECT count(*) FROM match_sessions WHERE chain = 'A'",
+            WHERE m.source_document_id = d.id AND m.chain = 'chain-a' AND m.is_current) <> 1""",
+    "all chain-A sessions": "SELECT count(*) FROM match_sessions WHERE chain = 'chain-a'",
     "match results": "SELECT count(*) FROM match_results",
     "sessions with a result count != top_k": """
-        SELECT count(*) FROM match_sessions m WHERE m.chain = 'A' AND m.is_current AND
+        SELECT count(*) FROM match_sessions m WHERE m.chain = 'chain-a' AND m.is_current AND
             (SELECT count(*) FROM match_results r WHERE r.session_id = m.id) <> :top_k""",
     "duplicate (session, rank) or (session, job)": """
         SELECT (SELECT count(*) FROM (SELECT 1 FROM match_results GROUP BY session_id, rank HAVING count(*) > 1) a)

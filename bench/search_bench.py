@@ -29,7 +29,7 @@ which is what `hnsw.iterative_scan` is for). The job
 index is dropped and rebuilt with `storage.vectors.ensure_vector_index` (the project's DDL: a partial
 HNSW cosine index over `embedding::vector(384)`) and its build time reported.
 
-What is measured, for held-out queries, through `storage.search.vector_candidates` (the statement the
+What is measured, for held-out queries, through `storage.search.search_by_vector` (the statement the
 chains run, top 10):
   exact     the same statement with `SET LOCAL enable_indexscan = off`: a sequential scan and sort, the
             baseline and the ground truth (checked against a numpy brute force)
@@ -67,7 +67,7 @@ from matchflow.pipeline.match import RETRIEVAL_POOL  # noqa: E402
 from matchflow.settings import Settings  # noqa: E402
 from storage.db import database_engine, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.search import HNSW_EF_SEARCH, SearchFilters, vector_candidates  # noqa: E402
+from storage.search import HNSW_EF_SEARCH, SearchFilters, search_by_vector  # noqa: E402
 from storage.vectors import HNSW_EF_CONSTRUCTION, HNSW_M, ensure_vector_index, get_or_create_model, index_name  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
@@ -308,7 +308,7 @@ def _backend_cpu(pid: int) -> float | None:
 
 def search(engine, model_id: int, query_ids: list[int], *, ef_search: int | None, index: str, limit: int = TOP,
            filters: SearchFilters | None = None, cpu: bool = False) -> Searched:
-    """One vector_candidates call in one transaction.
+    """One search_by_vector call in one transaction.
 
     ef_search None = exact: index scans disabled for the transaction, so Postgres scans and sorts.
     Two load-independent costs come with the wall time, because the machine may be shared: the index pages
@@ -321,7 +321,7 @@ def search(engine, model_id: int, query_ids: list[int], *, ef_search: int | None
         cpu_before = _backend_cpu(pid) if pid else None
         if ef_search is None:
             session.execute(sa.text("SET LOCAL enable_indexscan = off"))
-        hits = vector_candidates(session=session, query_ids=query_ids, target_kind="job", model_id=model_id,
+        hits = search_by_vector(session=session, query_ids=query_ids, target_kind="job", model_id=model_id,
                                  dimension=384, limit=limit, filters=filters or SearchFilters(),
                                  ef_search=ef_search or HNSW_EF_SEARCH)
         seconds = time.perf_counter() - started

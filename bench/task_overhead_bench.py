@@ -78,7 +78,7 @@ def load_batch(database: str, queries: int) -> tuple[MatchBatch, Settings, Match
                                    .order_by(Document.id).limit(queries)))
         if len(ids) < queries:
             raise SystemExit(f"{database} holds {len(ids)} resumes; run bench/e2e_bench.py first")
-        batch = search_matches(session=session, chain="A", model=model, config=config, query_ids=ids)
+        batch = search_matches(session=session, chain=CHAIN_A, model=model, config=config, query_ids=ids)
         rerank_matches(batch, config=config, skill_idf=skill_idf(session=session))
         analyze_matches(batch)
     return batch, settings, config

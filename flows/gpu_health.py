@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_client, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 from prefect.states import Completed, Failed, State
 
-from matchflow.gpu.starters import StarterError, make_starter
+from matchflow.gpu.starters import Starter, StarterError, make_starter
 from matchflow.settings import Settings, get_settings
+from storage import gpu_checks
 from storage.db import database_engine, session_scope
-from storage.models import GpuCheck
 from tasks.gpu import GpuPoolStatus, read_pool_status
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 EVENT_PREFIX = "matchflow.gpu"
 
@@ -72,13 +75,11 @@ def wait_until_ready(pool: str, *, timeout_s: float, poll_s: float) -> tuple[Gpu
     return status, round(time.monotonic() - started, 1)
 
 
-def record_check(settings: Settings, report: HealthReport) -> int:
+def record_check(engine: Engine, report: HealthReport) -> int:
     """Store the check in `gpu_checks` and emit its Prefect event; returns the row id."""
-    with session_scope(database_engine(settings)) as session:
-        row = GpuCheck(status=report.status, pool=report.pool, detail=report.as_dict())
-        session.add(row)
-        session.flush()
-        row_id = row.id
+    with session_scope(engine) as session:
+        row_id = gpu_checks.record_gpu_check(session=session, status=report.status, pool=report.pool,
+                                             detail=report.as_dict())
     payload = {k: v for k, v in report.as_dict().items() if k in ("status", "starter", "started", "waited_s",
                                                                      "detail")}
     payload["online_workers"] = report.pool_status.get("online_workers", 0)
@@ -92,8 +93,7 @@ def read_gpu_pool(pool: str) -> GpuPoolStatus:
 
 
 @task(name="start-gpu-host", cache_policy=NO_CACHE)
-def start_gpu_host(settings: Settings, pool: str) -> dict[str, Any]:
-    starter = make_starter(settings)
+def start_gpu_host(starter: Starter | None, pool: str) -> dict[str, Any]:
     if starter is None:
         raise StarterError("no starter configured (MATCHFLOW_GPU_STARTER=none)")
     return starter.start(pool=pool, pool_type=pool_type(pool))
@@ -105,8 +105,8 @@ def wait_gpu_ready(pool: str, timeout_s: float, poll_s: float) -> tuple[GpuPoolS
 
 
 @task(name="record-gpu-check", cache_policy=NO_CACHE)
-def record_gpu_check(settings: Settings, report: HealthReport) -> int:
-    return record_check(settings, report)
+def record_gpu_check(engine: Engine, report: HealthReport) -> int:
+    return record_check(engine, report)
 
 
 def check_and_start(settings: Settings, *, start: bool = True, wait_s: float | None = None) -> HealthReport:
@@ -120,7 +120,7 @@ def check_and_start(settings: Settings, *, start: bool = True, wait_s: float | N
             report.detail = (status.detail + "; " if status.detail else "") + "no starter configured"
         return report
     try:
-        report.start = start_gpu_host(settings, pool)
+        report.start = start_gpu_host(make_starter(settings), pool)
     except StarterError as exc:
         report.status, report.detail = "start-failed", str(exc)
         return report
@@ -142,7 +142,7 @@ def gpu_health(start: bool = True, wait_s: float | None = None) -> State:
     settings = get_settings()
     logger = get_run_logger()
     report = check_and_start(settings, start=start, wait_s=wait_s)
-    check_id = record_gpu_check(settings, report)
+    check_id = record_gpu_check(database_engine(settings), report)
     logger.info("GPU pool %s: %s (%s) - gpu_checks row %d", report.pool, report.status, report.detail or "ok",
                 check_id)
     result = {**report.as_dict(), "check_id": check_id}

@@ -5,20 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import flow
-from prefect.states import Cancelled
 
-from flows.run_record import ChainAlreadyRunning, ChainRun
-from flows.steps import embed_step, fetch_step, gpu_check_step, match_steps, parse_step
-from matchflow.domain import DocumentKind
-from matchflow.pipeline.match import MatchConfig
-from matchflow.settings import get_settings
-from storage.search import SearchFilters
+from flows.chain import run_chain
+from matchflow.domain import CHAIN_B
 
 
-@flow(name="job-chain", description="Chain B: the best resumes for every new job.")
-def job_chain(source: str = "fillout", batch_size: int = 64, limit: int | None = None,
-                 since: str | None = None, dry_run: bool = False, top_k: int | None = None,
-                 location: str | None = None, remote_only: bool = False) -> Any:
+@flow(name=CHAIN_B.flow_name, description=CHAIN_B.description)
+def job_chain(source: str = "fillout", batch_size: int = 64, limit: int | None = None, since: str | None = None,
+              dry_run: bool = False, top_k: int | None = None, location: str | None = None,
+              remote_only: bool = False) -> Any:
     """Chain B, the eight steps of the seed system:
 
     0. fetch: company submissions from Fillout (or job files and tables from a folder), stored as received
@@ -33,25 +28,8 @@ def job_chain(source: str = "fillout", batch_size: int = 64, limit: int | None =
     `source` is "fillout" or comma-separated folders/files; `dry_run` only reports what is pending;
     `location` / `remote_only` restrict the matches (substring of the job's or candidate's location).
     """
-    settings = get_settings()
-    if dry_run:
-        from flows.dry_run import pending_work
-
-        return pending_work(source, DocumentKind.JOB, settings, limit=limit)
-    config = MatchConfig.from_settings(settings, top_k=top_k,
-                                       filters=SearchFilters(location=location, remote_only=remote_only))
-    parameters = {"source": source, "batch_size": batch_size, "limit": limit, "since": since, "top_k": config.top_k}
-    try:
-        with ChainRun("B", parameters, settings) as run:
-            fetch_step(run, source, DocumentKind.JOB, settings, since=since, limit=limit,
-                       batch_size=batch_size)  # 0
-            parse_step(run, DocumentKind.JOB, settings, batch_size=batch_size)  # 1
-            gpu = gpu_check_step(run, settings)  # 2
-            embed_step(run, [DocumentKind.JOB, DocumentKind.RESUME], settings, batch_size=batch_size, gpu=gpu)  # 3
-            match_steps(run, "B", settings, config, batch_size=batch_size, gpu=gpu)  # 4-7
-        return run.summary()
-    except ChainAlreadyRunning as exc:
-        return Cancelled(message=str(exc))
+    return run_chain(CHAIN_B, source=source, batch_size=batch_size, limit=limit, since=since, dry_run=dry_run,
+                     top_k=top_k, location=location, remote_only=remote_only)
 
 
 if __name__ == "__main__":

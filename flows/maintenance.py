@@ -8,9 +8,8 @@ Idle means: no run of the inference flow started or is active within the last `g
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from prefect import flow, get_client, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.filters import (
@@ -25,12 +24,15 @@ from prefect.client.schemas.objects import StateType
 from prefect.events import emit_event
 
 from flows.gpu_health import pool_resource
-from matchflow.gpu.starters import StarterError, make_starter
-from matchflow.settings import Settings, get_settings
+from matchflow.gpu.starters import Starter, StarterError, make_starter
+from matchflow.settings import get_settings
+from storage import gpu_checks
 from storage.db import database_engine, session_scope
-from storage.models import GpuCheck
 from storage.retention import RetentionPolicy, apply_retention
 from tasks.gpu import read_pool_status
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 ACTIVE_STATES = [StateType.RUNNING, StateType.PENDING, StateType.SCHEDULED]
 
@@ -44,14 +46,6 @@ def inference_runs_since(flow_name: str, since: datetime) -> int:
         active = client.read_flow_runs(flow_filter=flows, limit=50, flow_run_filter=FlowRunFilter(
             state=FlowRunFilterState(type=FlowRunFilterStateType(any_=ACTIVE_STATES))))
     return len({run.id for run in [*recent, *active]})
-
-
-def host_started_since(settings: Settings, since: datetime) -> bool:
-    """Did gpu-health start the host within the window (so it has not had its chance to work yet)?"""
-    with session_scope(database_engine(settings)) as session:
-        rows = session.scalars(sa.select(GpuCheck.detail).where(GpuCheck.pool == settings.gpu_pool,
-                                                                GpuCheck.created_at >= since)).all()
-    return any(detail.get("started") for detail in rows)
 
 
 def device_report() -> dict[str, Any]:
@@ -72,43 +66,46 @@ def device_report() -> dict[str, Any]:
 
 
 @task(name="gpu-idle-check", cache_policy=NO_CACHE)
-def idle_check(settings: Settings, idle_minutes: float) -> dict[str, Any]:
+def idle_check(engine: Engine, pool: str, inference_flow: str, idle_minutes: float) -> dict[str, Any]:
+    """Idle: no inference run in the window, and gpu-health did not start the host in it (it had no chance yet)."""
     since = datetime.now(UTC) - timedelta(minutes=idle_minutes)
-    runs = inference_runs_since(settings.inference_flow, since)
-    started = host_started_since(settings, since)
+    runs = inference_runs_since(inference_flow, since)
+    with session_scope(engine) as session:
+        started = gpu_checks.host_started_since(session=session, pool=pool, since=since)
     return {"inference_runs": runs, "started_in_window": started, "idle": runs == 0 and not started,
             "window_minutes": idle_minutes}
 
 
 @task(name="stop-gpu-host", cache_policy=NO_CACHE)
-def stop_gpu_host(settings: Settings) -> dict[str, Any]:
-    starter = make_starter(settings)
+def stop_gpu_host(starter: Starter | None, pool: str) -> dict[str, Any]:
     if starter is None:
         raise StarterError("no starter configured (MATCHFLOW_GPU_STARTER=none): nothing to stop with")
-    return starter.stop(pool=settings.gpu_pool)
+    return starter.stop(pool=pool)
 
 
 @flow(name="gpu-maintenance", description="Stop an idle GPU host; report GPU memory and loaded models.")
 def gpu_maintenance(idle_minutes: float | None = None, stop: bool = True) -> dict[str, Any]:
     """1. pool status  2. idle? (Prefect API + gpu_checks)  3. stop the host when idle  4. device report."""
     settings = get_settings()
+    engine = database_engine(settings)
     logger = get_run_logger()
     pool = read_pool_status(settings.gpu_pool)
     report: dict[str, Any] = {"pool": pool.as_dict(), "action": "none"}
     if pool.online_workers:
-        report["idle"] = idle_check(settings, idle_minutes or settings.gpu_idle_minutes)
+        report["idle"] = idle_check(engine, settings.gpu_pool, settings.inference_flow,
+                                    idle_minutes or settings.gpu_idle_minutes)
         if report["idle"]["idle"] and stop and settings.gpu_starter != "none":
             try:
-                report["stop"] = stop_gpu_host(settings)
+                report["stop"] = stop_gpu_host(make_starter(settings), settings.gpu_pool)
                 report["action"] = "stopped"
             except StarterError as exc:
                 report["action"], report["error"] = "stop-failed", str(exc)
         elif report["idle"]["idle"]:
             report["action"] = "idle (no starter to stop it with)" if stop else "idle (stop=false)"
     report["device"] = device_report()
-    with session_scope(database_engine(settings)) as session:
-        session.add(GpuCheck(status=f"maintenance-{report['action'].split()[0]}", pool=settings.gpu_pool,
-                             detail=report))
+    with session_scope(engine) as session:
+        gpu_checks.record_gpu_check(session=session, status=f"maintenance-{report['action'].split()[0]}",
+                                    pool=settings.gpu_pool, detail=report)
     if report["action"] in ("stopped", "stop-failed"):
         emit_event(event=f"matchflow.gpu.{report['action']}", resource=pool_resource(settings.gpu_pool),
                    payload={k: v for k, v in report.items() if k in ("action", "error", "idle")})

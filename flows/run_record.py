@@ -1,6 +1,6 @@
 """Bookkeeping of one chain run: the one-run-per-chain lock, per-stage statistics, progress and artifacts.
 
-    with ChainRun("A", parameters, settings) as run:   # takes the chain's lock, inserts pipeline_runs
+    with ChainRun(CHAIN_A, parameters, context) as run:  # takes the chain's lock, inserts pipeline_runs
         run.record("parse", summary, seconds, device)   # accumulates statistics, updates the progress artifact
     # on exit: statistics stored in pipeline_runs, a table artifact and a markdown artifact of the top matches
 
@@ -14,24 +14,18 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from prefect.artifacts import create_markdown_artifact, create_progress_artifact, create_table_artifact
 from prefect.context import FlowRunContext
-from sqlalchemy.dialects.postgresql import JSONB
 
-from matchflow.logs import install_redaction
+from matchflow.domain import ChainSpec
+from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.summary import StageSummary
-from matchflow.settings import Settings
-from storage.db import session_scope
+from storage import runs
+from storage.db import DatabaseAPIError, session_scope
 from storage.matches import run_top_matches
-from storage.models import PipelineRun
-from tasks.common import engine_for
 
-CHAIN_LOCK_KEYS = {"A": 74_201, "B": 74_202}
-CHAIN_SLUGS = {"A": "chain-a", "B": "chain-b"}
 STEPS = ("fetch", "parse", "gpu-check", "embed", "search", "rerank", "analyze", "save")
 INTERRUPTED = "interrupted: the run ended without recording its outcome (process killed or database lost)"
 
@@ -65,44 +59,32 @@ def _in_flow() -> bool:
 
 
 class ChainRun:
-    def __init__(self, chain: str, parameters: dict[str, Any], settings: Settings) -> None:
+    def __init__(self, chain: ChainSpec, parameters: dict[str, Any], context: RunContext) -> None:
         self.chain = chain
         self.parameters = parameters
-        self.settings = settings
-        self.engine = engine_for(settings)
+        self.engine = context.engine
         self.stats: dict[str, StageStats] = {}
         self.run_id: int | None = None
-        self._lock_conn: sa.Connection | None = None
+        self._lock_conn = None
         self._progress_id = None
         self.fallbacks: list[dict[str, str]] = []  # steps the GPU did not finish, done on CPU
         self._started = time.perf_counter()
 
     def __enter__(self) -> ChainRun:
-        install_redaction(self.settings)
-        self._lock_conn = self.engine.connect()
-        locked = self._lock_conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"),
-                                         {"key": CHAIN_LOCK_KEYS[self.chain]}).scalar()
-        self._lock_conn.commit()
-        if not locked:
-            self._lock_conn.close()
-            self._lock_conn = None
-            raise ChainAlreadyRunning(f"chain {self.chain} is already running; this run was cancelled")
-        context = FlowRunContext.get()
+        self._lock_conn = runs.acquire_chain_lock(self.engine, self.chain.lock_key)
+        if self._lock_conn is None:
+            raise ChainAlreadyRunning(f"chain {self.chain.letter} is already running; this run was cancelled")
+        flow_context = FlowRunContext.get()
         with session_scope(self.engine) as session:
             # we hold the chain's lock, so a run of this chain still marked running died without a word
-            session.execute(sa.update(PipelineRun).where(
-                PipelineRun.chain == CHAIN_SLUGS[self.chain], PipelineRun.status == "running").values(
-                status="failed", finished_at=datetime.now(UTC),
-                stats=PipelineRun.stats.op("||", return_type=JSONB)(sa.func.jsonb_build_object("error", INTERRUPTED))))
-            run = PipelineRun(chain=CHAIN_SLUGS[self.chain], parameters=self.parameters,
-                              flow_run_id=str(context.flow_run.id) if context and context.flow_run else None)
-            session.add(run)
-            session.flush()
-            self.run_id = run.id
+            runs.fail_interrupted_runs(session=session, chain=self.chain.slug, error=INTERRUPTED)
+            self.run_id = runs.start_run(
+                session=session, chain=self.chain.slug, parameters=self.parameters,
+                flow_run_id=str(flow_context.flow_run.id) if flow_context and flow_context.flow_run else None)
         if _in_flow():
             self._progress_id = create_progress_artifact(
-                progress=0.0, key=f"{CHAIN_SLUGS[self.chain]}-progress",
-                description=f"Chain {self.chain}: share of the eight steps done")
+                progress=0.0, key=f"{self.chain.slug}-progress",
+                description=f"Chain {self.chain.letter}: share of the eight steps done")
         return self
 
     def record(self, step: str, summary: StageSummary | None, seconds: float, device: str = "cpu",
@@ -125,57 +107,50 @@ class ChainRun:
         done = sum(1 for step in STEPS if step in self.stats)
         latest = list(self.stats)[-1]
         update_progress_artifact(self._progress_id, progress=100.0 * done / len(STEPS),
-                                 description=f"Chain {self.chain}: {latest}, {self.stats[latest].task_runs} batch(es), "
+                                 description=f"Chain {self.chain.letter}: {latest}, "
+                                             f"{self.stats[latest].task_runs} batch(es), "
                                              f"{self.stats[latest].processed} document(s)")
 
     def summary(self) -> dict[str, Any]:
-        return {"chain": self.chain, "pipeline_run_id": self.run_id,
+        return {"chain": self.chain.letter, "pipeline_run_id": self.run_id,
                 "seconds": round(time.perf_counter() - self._started, 2),
                 "stages": {step: stats.as_dict() for step, stats in self.stats.items()},
                 "gpu_fallbacks": self.fallbacks}
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        status = "completed" if exc is None else "failed"
+        status = runs.COMPLETED if exc is None else runs.FAILED
         summary = self.summary()
         if exc is not None:
             summary["error"] = f"{type(exc).__name__}: {exc}"[:500]
         try:
             with session_scope(self.engine) as session:
-                session.execute(sa.update(PipelineRun).where(PipelineRun.id == self.run_id).values(
-                    status=status, stats=summary, finished_at=datetime.now(UTC)))
+                runs.finish_run(session=session, run_id=self.run_id, status=status, stats=summary)
                 top = run_top_matches(session=session, pipeline_run_id=self.run_id, per_document=3, documents=20)
             if _in_flow():
                 self._publish(summary, top)
-        except sa.exc.DBAPIError:
+        except DatabaseAPIError:
             if exc is None:
                 raise
             # the database is gone (often the very cause of `exc`): let `exc` surface; the next run of
             # this chain marks this one failed (INTERRUPTED)
             logger.warning("chain %s run %s failed and could not be recorded: the database is unreachable",
-                           self.chain, self.run_id)
+                           self.chain.slug, self.run_id)
         finally:
             self._release_lock()
 
     def _release_lock(self) -> None:
         """Unlock explicitly: a pooled connection's session (and its lock) outlives `close()`."""
-        if self._lock_conn is None:
-            return
-        try:
-            self._lock_conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": CHAIN_LOCK_KEYS[self.chain]})
-            self._lock_conn.commit()
-        except sa.exc.DBAPIError:
-            self._lock_conn.invalidate()  # the server session is gone, and the lock with it
-        finally:
-            self._lock_conn.close()
+        if self._lock_conn is not None:
+            runs.release_chain_lock(self._lock_conn, self.chain.lock_key)
             self._lock_conn = None
 
     def _publish(self, summary: dict[str, Any], top: list[dict[str, Any]]) -> None:
-        slug = CHAIN_SLUGS[self.chain]
+        slug = self.chain.slug
         rows = [{"step": step, **{k: v for k, v in stats.items() if k != "failures"}}
                 for step, stats in summary["stages"].items()]
         create_table_artifact(key=f"{slug}-stats", table=rows,
-                              description=f"Chain {self.chain} run {self.run_id}: statistics per step")
-        lines = [f"# Chain {self.chain}: top matches of run {self.run_id}", ""]
+                              description=f"Chain {self.chain.letter} run {self.run_id}: statistics per step")
+        lines = [f"# Chain {self.chain.letter}: top matches of run {self.run_id}", ""]
         if not top:
             lines.append("No new matches in this run.")
         else:
@@ -185,4 +160,4 @@ class ChainRun:
                 lines.append(f"| {row['source']} | {row['rank']} | {row['target']} | {row['score']:.0f} | "
                              f"{', '.join(row['matched_skills'][:6])} | {', '.join(row['missing_skills'][:6])} |")
         create_markdown_artifact(key=f"{slug}-top-matches", markdown="\n".join(lines),
-                                 description=f"Chain {self.chain}: best matches per document")
+                                 description=f"Chain {self.chain.letter}: best matches per document")

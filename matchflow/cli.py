@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from matchflow import __version__
-from matchflow.domain import DocumentKind
+from matchflow.domain import CHAIN_A, CHAIN_B, CHAINS, DocumentKind, SearchFilters
 from matchflow.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from matchflow.pipeline.context import RunContext
 
 # Prefect's ephemeral API server can take 20-30 s to start on two cores.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
@@ -117,24 +121,28 @@ class Kind(StrEnum):
     job = "job"
 
 
-class Chain(StrEnum):
-    chain_a = "chain-a"
-    chain_b = "chain-b"
-
+Chain = StrEnum("Chain", {spec.slug: spec.slug for spec in CHAINS.values()})  # the chain slugs, as typed
 
 def _progress() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
                     TimeElapsedColumn(), console=err_console, transient=True)
 
 
-def _ingest(paths: list[Path], kind: DocumentKind, settings: Settings, engine):
+def _context(settings: Settings, engine, **match) -> RunContext:
+    """The run context of one command, on the engine `_open_database` checked."""
+    from matchflow.pipeline.config import MatchConfig
+    from matchflow.pipeline.context import RunContext
+
+    return RunContext.from_settings(settings, engine=engine, match=MatchConfig.from_settings(settings, **match))
+
+
+def _ingest(paths: list[Path], kind: DocumentKind, context: RunContext):
     from matchflow.pipeline.ingest import ingest_paths
 
     with _progress() as progress:
         bars = {"receive": progress.add_task(f"receiving {kind.value}s", total=None),
                 "parse": progress.add_task(f"parsing {kind.value}s", total=None)}
-        return ingest_paths(paths, kind, engine=engine, settings=settings,
-                            progress=lambda stage, n: progress.advance(bars[stage], n))
+        return ingest_paths(paths, kind, context=context, progress=lambda stage, n: progress.advance(bars[stage], n))
 
 
 def _ensure_schema(engine) -> None:
@@ -161,7 +169,7 @@ def ingest(
     engine, _ = _open_database(settings)
     _ensure_schema(engine)
     try:
-        summary = _ingest(paths, DocumentKind(kind.value), settings, engine)
+        summary = _ingest(paths, DocumentKind(kind.value), _context(settings, engine))
     except FileNotFoundError as exc:
         raise _fail(str(exc)) from None
     if as_json:
@@ -196,15 +204,16 @@ def fetch(
         raise _fail(f"--since {since!r} is not an ISO date/time (e.g. 2026-11-01T00:00:00+00:00)") from None
     engine, _ = _open_database(settings)
     _ensure_schema(engine)
+    context = _context(settings, engine)
     results, failed = {}, False
     for each in forms:
         kind = DocumentKind(each.value)
         try:
             with err_console.status(f"fetching {kind.value} submissions from Fillout..."):
-                summary = fetch_form(kind, settings=settings, engine=engine, since=after)
+                summary = fetch_form(kind, context=context, since=after)
         except FilloutError as exc:
             raise _fail(str(exc)) from None
-        parsed = parse_received(kind, engine=engine, settings=settings, batch_size=32)
+        parsed = parse_received(kind, context=context, batch_size=32)
         summary.failed += parsed.failed
         summary.duplicate += parsed.duplicate
         summary.failures += parsed.failures
@@ -218,31 +227,24 @@ def fetch(
     raise typer.Exit(1 if failed else 0)
 
 
-def _resolve_document(ref: str, kind: DocumentKind, settings: Settings, engine) -> int:
-    """A document id for an ID (document id) or a PATH (ingested first)."""
-    import sqlalchemy as sa
-
+def _resolve_document(ref: str, kind: DocumentKind, context: RunContext) -> int:
+    """A document id for an ID (documents.id) or a PATH (ingested first)."""
     from storage.db import session_scope
-    from storage.models import Document
+    from storage.documents import get_document, original_document_for_path
 
     if ref.isdigit():
-        with session_scope(engine) as session:
-            document = session.get(Document, int(ref))
-            if document is None or document.kind != kind.value:
+        with session_scope(context.engine) as session:
+            document = get_document(session=session, document_id=int(ref), kind=kind)
+            if document is None:
                 raise _fail(f"no {kind.value} document with id {ref}")
             return document.id
     path = Path(ref)
-    summary = _ingest([path], kind, settings, engine)
+    summary = _ingest([path], kind, context)
     if summary.failed:
         failure = summary.failures[0]
         raise _fail(f"{failure.document} could not be read ({failure.reason}): {failure.message}")
-    with session_scope(engine) as session:
-        document_id = session.scalar(
-            sa.select(Document.id).where(Document.source_path == str(path.resolve()), Document.kind == kind.value)
-            .order_by(Document.id.desc()).limit(1))
-        document = session.get(Document, document_id) if document_id else None
-        while document is not None and document.duplicate_of_id:
-            document = session.get(Document, document.duplicate_of_id)
+    with session_scope(context.engine) as session:
+        document = original_document_for_path(session=session, path=str(path.resolve()), kind=kind)
         if document is None:
             raise _fail(f"{path} was not ingested")
         return document.id
@@ -250,59 +252,60 @@ def _resolve_document(ref: str, kind: DocumentKind, settings: Settings, engine) 
 
 @app.command()
 def match(
-    resume: str | None = typer.Option(None, "--resume", help="Resume document ID or PATH (ingested first)."),
-    job: str | None = typer.Option(None, "--job", help="Job document ID or PATH (ingested first)."),
+    resume: str | None = typer.Option(None, "--resume-document",
+                                      help="A resume: its document id (documents.id) or a PATH (ingested first)."),
+    job: str | None = typer.Option(None, "--job-document",
+                                   help="A job: its document id (documents.id) or a PATH (ingested first)."),
     top: int = typer.Option(10, "--top", min=1, max=200, help="How many matches to keep."),
     location: str | None = typer.Option(None, "--location", help="Only matches whose location contains this."),
     remote_only: bool = typer.Option(False, "--remote-only", help="Only remote jobs."),
     as_json: bool = typer.Option(False, "--json", help="Print the matches as JSON."),
 ) -> None:
     """Run steps 3-7 (embed, search, rerank, analyse, save) for one document now."""
-    from matchflow.pipeline.embed import EmbedConfig, embed_batch, load_embedder, register_model
-    from matchflow.pipeline.match import MatchConfig, match_documents
+    from matchflow.pipeline.embed import embed_batch, load_embedder, register_model
+    from matchflow.pipeline.match import match_documents
+    from matchflow.pipeline.rerank import load_cross_encoder
     from matchflow.report import matches_table, print_json
     from storage.db import session_scope
+    from storage.documents import get_document
     from storage.matches import stored_matches
-    from storage.models import Document
-    from storage.search import SearchFilters
 
     if (resume is None) == (job is None):
-        raise _fail("give exactly one of --resume or --job")
+        raise _fail("give exactly one of --resume-document or --job-document")
     settings = get_settings()
     engine, _ = _open_database(settings)
     _ensure_schema(engine)
-    kind = DocumentKind.RESUME if resume else DocumentKind.JOB
-    document_id = _resolve_document(resume or job, kind, settings, engine)
-    embedder = load_embedder(EmbedConfig.from_settings(settings))
+    context = _context(settings, engine, top_k=top, filters=SearchFilters(location=location, remote_only=remote_only))
+    chain = CHAIN_A if resume else CHAIN_B
+    document_id = _resolve_document(resume or job, chain.query_kind, context)
+    embedder = load_embedder(context.embed)
     with err_console.status("embedding documents that lack vectors..."):
         for each_kind in DocumentKind:
             while True:
                 with session_scope(engine) as session:
                     if not embed_batch(session=session, embedder=embedder, kind=each_kind, limit=64).processed:
                         break
-    chain = "A" if kind is DocumentKind.RESUME else "B"
     with session_scope(engine) as session:
         model = register_model(session=session, embedder=embedder)
-        config = MatchConfig.from_settings(settings, top_k=top,
-                                           filters=SearchFilters(location=location, remote_only=remote_only))
-        summary = match_documents(session=session, chain=chain, model=model, config=config,
-                                  limit=1, device=embedder.device, document_ids=[document_id])
+        summary = match_documents(session=session, chain=chain, model=model, config=context.match, limit=1,
+                                  device=embedder.device, document_ids=[document_id],
+                                  cross_encoder=load_cross_encoder(context.rerank_model))
         if not summary.processed:
             raise _fail(f"document {document_id} has no text to match (see `matchflow db status` and its failure)")
-        document = session.get(Document, document_id)
-        owner = {"candidate_id": document.candidate_id} if chain == "A" else {"job_id": document.job_id}
+        document = get_document(session=session, document_id=document_id)
+        owner = {"candidate_id": document.candidate_id} if chain is CHAIN_A else {"job_id": document.job_id}
         rows = stored_matches(session=session, top=top, **owner)
     if as_json:
         print_json(console, rows)
     else:
-        console.print(matches_table(rows, title=f"Matches for {kind.value} document {document_id}",
-                                    for_candidate=chain == "A"))
+        console.print(matches_table(rows, title=f"Matches for {chain.query_kind.value} document {document_id}",
+                                    for_candidate=chain is CHAIN_A))
 
 
 @app.command()
 def matches(
-    candidate: int | None = typer.Option(None, "--candidate", help="Candidate ID: their best jobs."),
-    job: int | None = typer.Option(None, "--job", help="Job ID: its best candidates."),
+    candidate: int | None = typer.Option(None, "--candidate", help="Candidate id (candidates.id): their best jobs."),
+    job: int | None = typer.Option(None, "--job", help="Job id (jobs.id): its best candidates."),
     top: int = typer.Option(10, "--top", min=1, max=200),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
 ) -> None:
@@ -319,7 +322,8 @@ def matches(
     if as_json:
         print_json(console, rows)
     elif not rows:
-        console.print("no matches stored yet: run `matchflow run chain-a` / `chain-b` or `matchflow match`")
+        console.print(f"no matches stored yet: run `matchflow run {CHAIN_A.slug}` / `{CHAIN_B.slug}` or "
+                      "`matchflow match`")
     else:
         title = f"Best jobs for candidate {candidate}" if candidate is not None else f"Best candidates for job {job}"
         console.print(matches_table(rows, title=title, for_candidate=candidate is not None))
@@ -327,7 +331,8 @@ def matches(
 
 @app.command("run")
 def run_chain(
-    chain: Chain = typer.Argument(..., help="chain-a: jobs for new resumes; chain-b: resumes for new jobs."),
+    chain: Chain = typer.Argument(..., help=f"{CHAIN_A.slug}: jobs for new resumes; {CHAIN_B.slug}: resumes for "
+                                            "new jobs."),
     source: str | None = typer.Option(None, "--source", help="Folder(s)/file(s), comma-separated; default Fillout."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most N files from the source."),
     batch_size: int = typer.Option(64, "--batch-size", min=1),
@@ -354,7 +359,7 @@ def run_chain(
 def _run_flow(chain: Chain, source: str, **parameters):
     from prefect.states import State
 
-    if chain is Chain.chain_a:
+    if chain == CHAIN_A.slug:
         from flows.resume_chain import resume_chain as flow
     else:
         from flows.job_chain import job_chain as flow
@@ -373,12 +378,10 @@ def samples_dir() -> Path:
 @app.command()
 def demo(top: int = typer.Option(3, "--top", min=1, max=20, help="Matches shown per job.")) -> None:
     """Ingest the sample resumes and jobs, run chain B then chain A on CPU, print the top matches per job."""
-    import sqlalchemy as sa
-
     from matchflow.report import matches_table, print_summary, run_table
     from storage.db import session_scope
+    from storage.entities import open_jobs
     from storage.matches import stored_matches
-    from storage.models import Job
 
     settings = get_settings()
     folder = samples_dir()
@@ -388,15 +391,15 @@ def demo(top: int = typer.Option(3, "--top", min=1, max=20, help="Matches shown 
     console.print(f"[bold]1/4[/] database: {info.url}")
     _ensure_schema(engine)
     console.print("[bold]2/4[/] ingesting the sample jobs and resumes")
-    print_summary(console, "jobs", _ingest([folder / "jobs"], DocumentKind.JOB, settings, engine))
-    print_summary(console, "resumes", _ingest([folder / "resumes"], DocumentKind.RESUME, settings, engine))
+    context = _context(settings, engine)
+    print_summary(console, "jobs", _ingest([folder / "jobs"], DocumentKind.JOB, context))
+    print_summary(console, "resumes", _ingest([folder / "resumes"], DocumentKind.RESUME, context))
     console.print("[bold]3/4[/] chain B (resumes for each job), then chain A (jobs for each resume)")
-    for chain, source in ((Chain.chain_b, folder / "jobs"), (Chain.chain_a, folder / "resumes")):
+    for chain, source in ((Chain(CHAIN_B.slug), folder / "jobs"), (Chain(CHAIN_A.slug), folder / "resumes")):
         console.print(run_table(_run_flow(chain, str(source), limit=None, batch_size=64, since=None, dry_run=False)))
     console.print("[bold]4/4[/] top matches per job")
     with session_scope(engine) as session:
-        jobs = session.execute(sa.select(Job.id, Job.title).where(Job.status == "open").order_by(Job.id)).all()
-        for job_id, title in jobs:
+        for job_id, title in open_jobs(session=session):
             rows = stored_matches(session=session, job_id=job_id, top=top)
             console.print(matches_table(rows, title=f"{title} (job {job_id})", for_candidate=False))
 

@@ -28,6 +28,21 @@ EMBEDDED_DATABASE = "matchflow"
 MIN_SERVER_VERSION = 140000
 
 
+# What a refused, lost or failing database raises (SQLAlchemy's wrapper of the driver's errors): code above
+# storage catches it by this name and never imports SQLAlchemy for it.
+DatabaseAPIError = sa.exc.DBAPIError
+
+
+def is_transient_database_error(exception: BaseException) -> bool:
+    """A database hiccup worth retrying (connection lost, server restarting), never a constraint violation."""
+    import psycopg
+
+    transient = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DBAPIError,
+                 psycopg.OperationalError,  # raw, not wrapped by SQLAlchemy: opening the embedded server
+                 psycopg.InterfaceError)
+    return isinstance(exception, transient) and not isinstance(exception, sa.exc.IntegrityError)
+
+
 class DatabaseError(RuntimeError):
     """The database cannot be used; the message says why and what to do."""
 

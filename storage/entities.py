@@ -71,6 +71,12 @@ def upsert_job(*, session: Session, external_key: str, values: dict[str, Any]) -
     return job
 
 
+def open_jobs(*, session: Session) -> list[tuple[int, str]]:
+    """(id, title) of every open job, oldest first."""
+    return [(job_id, title) for job_id, title in session.execute(
+        sa.select(Job.id, Job.title).where(Job.status == "open").order_by(Job.id))]
+
+
 def retire_previous_versions(*, session: Session, document: Document) -> int:
     """Mark older current documents of the same candidate/job as not current; returns the new version."""
     owner = (Document.candidate_id == document.candidate_id) if document.candidate_id else (

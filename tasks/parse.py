@@ -6,21 +6,20 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from matchflow.domain import DocumentKind
+from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.parse import parse_batch
 from matchflow.pipeline.summary import StageSummary
-from matchflow.settings import Settings
 from storage.db import session_scope
-from tasks.common import engine_for
 from tasks.retry import IO_TASK_OPTIONS
 
 
 @task(name="parse-documents", cache_policy=NO_CACHE, **IO_TASK_OPTIONS)
-def parse_documents(kind: DocumentKind, settings: Settings, batch_size: int = 64, workers: int = 1) -> StageSummary:
+def parse_documents(context: RunContext, kind: DocumentKind, batch_size: int = 64) -> StageSummary:
     """Parse up to `batch_size` received documents; failures are recorded per document, never raised."""
-    with session_scope(engine_for(settings)) as session:
-        summary = parse_batch(session=session, kind=kind, files_dir=settings.files_dir,
-                              max_bytes=settings.max_file_bytes, limit=batch_size, workers=workers,
-                              redact_scoring=settings.redact_scoring_text)
+    with session_scope(context.engine) as session:
+        summary = parse_batch(session=session, kind=kind, files_dir=context.files_dir,
+                              max_bytes=context.max_file_bytes, limit=batch_size, workers=context.parse_workers,
+                              redact_scoring=context.redact_scoring_text)
     logger = get_run_logger()
     logger.info("parsed %d %s documents, %d duplicate, %d failed", summary.processed, kind.value,
                 summary.duplicate, summary.failed)

@@ -5,29 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import psycopg
-import sqlalchemy as sa
 from prefect.tasks import exponential_backoff
+
+from storage.db import is_transient_database_error
 
 DB_RETRIES = 3
 RETRY_DELAYS = exponential_backoff(backoff_factor=2)  # 2 s, 4 s, 8 s
 RETRY_JITTER = 0.5
 
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    sa.exc.OperationalError,
-    sa.exc.InterfaceError,
-    sa.exc.DBAPIError,
-    psycopg.OperationalError,  # raw, not wrapped by SQLAlchemy: opening the embedded server (storage/db.py)
-    psycopg.InterfaceError,
-    httpx.TransportError,
-    ConnectionError,
-    TimeoutError,
-)
+TRANSIENT_NETWORK_ERRORS: tuple[type[BaseException], ...] = (httpx.TransportError, ConnectionError, TimeoutError)
 
 
 def is_transient(exception: BaseException | None) -> bool:
-    return exception is not None and isinstance(exception, TRANSIENT_ERRORS) and not isinstance(
-        exception, sa.exc.IntegrityError)
+    """A network or database hiccup (see `storage.db.is_transient_database_error`), never a bug or bad input."""
+    return exception is not None and (isinstance(exception, TRANSIENT_NETWORK_ERRORS)
+                                      or is_transient_database_error(exception))
 
 
 def retry_transient(task: Any, task_run: Any, state: Any) -> bool:

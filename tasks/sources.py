@@ -8,11 +8,10 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from matchflow.domain import DocumentKind
+from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.ingest import receive_paths
 from matchflow.pipeline.summary import StageSummary
-from matchflow.settings import Settings
 from matchflow.sources.folder import discover_files
-from tasks.common import engine_for
 from tasks.retry import IO_TASK_OPTIONS
 
 
@@ -24,10 +23,9 @@ def list_files(paths: list[str], limit: int | None = None) -> list[str]:
 
 
 @task(name="receive-files", cache_policy=NO_CACHE, **IO_TASK_OPTIONS)
-def receive_files(paths: list[str], kind: DocumentKind, settings: Settings, batch_size: int = 64) -> StageSummary:
+def receive_files(context: RunContext, paths: list[str], kind: DocumentKind, batch_size: int = 64) -> StageSummary:
     """Store a batch of files as raw records + documents (idempotent: unchanged files write nothing)."""
-    summary = receive_paths([Path(p) for p in paths], kind, engine=engine_for(settings), settings=settings,
-                            batch_size=batch_size)
+    summary = receive_paths([Path(p) for p in paths], kind, context=context, batch_size=batch_size)
     get_run_logger().info("received %d %s files: %d new, %d updated, %d unchanged, %d duplicate, %d failed",
                           len(paths), kind.value, summary.new, summary.updated, summary.unchanged,
                           summary.duplicate, summary.failed)

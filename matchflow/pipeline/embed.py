@@ -7,32 +7,18 @@ int8 backend records its own revision (`<rev>+onnx-int8`), so switching to or fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from matchflow.domain import DocumentKind
 from matchflow.embedding import Embedder, expected_revision
+from matchflow.pipeline.config import EmbedConfig
 from matchflow.pipeline.summary import StageSummary
-from matchflow.settings import Settings
-from storage.embeddings import claim_unembedded, write_embeddings
+from storage.embeddings import claim_documents_to_embed, mark_embedded, save_embeddings
 from storage.models import EmbeddingModel
-from storage.vectors import get_or_create_model
+from storage.vectors import find_model, get_or_create_model
 
-
-@dataclass(frozen=True)
-class EmbedConfig:
-    model_name: str
-    device: str = "auto"
-    batch_size: int = 32
-    backend: str = "torch"  # the app's setting defaults to auto; code that builds a config by hand gets torch
-    cache_dir: str | None = None  # exported models and the auto choice; None = MATCHFLOW_HOME/models
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> EmbedConfig:
-        return cls(model_name=settings.embed_model, device=settings.embed_device, batch_size=settings.embed_batch_size,
-                   backend=settings.embed_backend, cache_dir=str(settings.home / "models"))
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def load_embedder(config: EmbedConfig) -> Embedder:
@@ -46,6 +32,12 @@ def register_model(*, session: Session, embedder: Embedder) -> EmbeddingModel:
                                dimension=embedder.dimension, max_seq_length=embedder.max_seq_length)
 
 
+def needs_first_use_setup(config: EmbedConfig) -> bool:
+    """Backend auto has not yet exported and timed the model on this machine: the next load takes minutes."""
+    return config.backend == "auto" and expected_revision(config.model_name, backend="auto", device=config.device,
+                                                          cache_dir=config.cache_dir) is None
+
+
 def known_model(*, session: Session, config: EmbedConfig) -> EmbeddingModel | None:
     """The configured model's row, found without loading its weights; None when it was never registered or
     its revision cannot be told from the files (a hub model not in the cache).
@@ -57,8 +49,7 @@ def known_model(*, session: Session, config: EmbedConfig) -> EmbeddingModel | No
                                  cache_dir=config.cache_dir)
     if revision is None:
         return None
-    return session.scalars(sa.select(EmbeddingModel).where(EmbeddingModel.name == config.model_name,
-                                                           EmbeddingModel.revision == revision)).one_or_none()
+    return find_model(session=session, name=config.model_name, revision=revision)
 
 
 def current_model(*, session: Session, config: EmbedConfig) -> EmbeddingModel:
@@ -67,17 +58,16 @@ def current_model(*, session: Session, config: EmbedConfig) -> EmbeddingModel:
                                                                          embedder=load_embedder(config))
 
 
-def has_unembedded(*, session: Session, kind: DocumentKind, config: EmbedConfig) -> bool:
+def has_documents_to_embed(*, session: Session, kind: DocumentKind, model: EmbeddingModel | None) -> bool:
     """Whether any document of `kind` may need this model's vectors (True when the model is not known yet)."""
-    model = known_model(session=session, config=config)
-    return model is None or bool(claim_unembedded(session=session, kind=kind.value, model_id=model.id, limit=1))
+    return model is None or bool(claim_documents_to_embed(session=session, kind=kind, model_id=model.id, limit=1))
 
 
 def embed_batch(*, session: Session, embedder: Embedder, kind: DocumentKind, limit: int) -> StageSummary:
     """Embed up to `limit` documents of `kind` lacking this model's vectors; one encode call, one INSERT."""
     summary = StageSummary()
     model = register_model(session=session, embedder=embedder)
-    documents = claim_unembedded(session=session, kind=kind.value, model_id=model.id, limit=limit)
+    documents = claim_documents_to_embed(session=session, kind=kind, model_id=model.id, limit=limit)
     if not documents:
         return summary
     vectors = embedder.embed_documents([doc.scoring_text or doc.text or "" for doc in documents],
@@ -88,8 +78,7 @@ def embed_batch(*, session: Session, embedder: Embedder, kind: DocumentKind, lim
         rows.append({**base, "section": "document", "chunks": result.chunks, "embedding": result.document})
         rows += [{**base, "section": name, "chunks": 1, "embedding": vector}
                  for name, vector in result.sections.items()]
-        if document.status == "parsed":
-            document.status = "embedded"
-    write_embeddings(session=session, rows=rows)
+    save_embeddings(session=session, rows=rows)
+    mark_embedded(session=session, documents=documents)
     summary.processed = len(documents)
     return summary

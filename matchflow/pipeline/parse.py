@@ -9,49 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from matchflow.dedup import compute_hashes
-from matchflow.domain import DocumentError, DocumentKind, ExtractedFields, ParsedDocument
+from matchflow.domain import DocumentError, DocumentKind, DocumentStatus, ExtractedFields, ParsedDocument
 from matchflow.extract import extract_fields, job_title_line
 from matchflow.parsing import iter_parse_many
 from matchflow.pipeline.summary import StageSummary
 from matchflow.privacy import redact_for_scoring
 from storage import entities
+from storage.documents import claim_documents_to_parse, original_with_text, redirect_duplicates
 from storage.files import read_blob
 from storage.models import Document
 
-
-def claim_received(*, session: Session, kind: DocumentKind, limit: int) -> list[Document]:
-    """The oldest received documents, locked so a concurrent run skips them."""
-    return list(session.scalars(
-        sa.select(Document).where(Document.kind == kind.value, Document.status == "received")
-        .order_by(Document.id).limit(limit).with_for_update(skip_locked=True)
-    ))
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
-def parse_documents(documents: list[Document], *, files_dir: Path, max_bytes: int,
+def parse_stored_files(documents: list[Document], *, files_dir: Path, max_bytes: int,
                     workers: int = 1) -> Iterator[ParsedDocument | DocumentError]:
     """Parse the documents' stored bytes; failures come back in place, in order, each as soon as it is ready
     (the caller records one document while the parsers read the next ones)."""
     items = [(doc.filename or f"document-{doc.id}", read_blob(files_dir, doc.file_sha256)) for doc in documents]
     kind = DocumentKind(documents[0].kind) if documents else DocumentKind.RESUME
     return iter_parse_many(items, workers=workers, max_bytes=max_bytes, kind=kind)
-
-
-def _content_original(session: Session, document: Document, content_hash: str) -> int | None:
-    """The first other document with this text; earlier versions of the same record do not count."""
-    lineage = document.source_path or document.source_id or ""
-    return session.scalar(
-        sa.select(Document.id).where(Document.kind == document.kind, Document.content_hash == content_hash,
-                                     Document.id != document.id, Document.duplicate_of_id.is_(None),
-                                     Document.status.notin_(["failed", "received"]),
-                                     sa.func.coalesce(Document.source_path, Document.source_id, "") != lineage)
-        .order_by(Document.id).limit(1)
-    )
 
 
 def _identity(fields: ExtractedFields, structured: dict[str, Any]) -> dict[str, str | None]:
@@ -127,10 +108,10 @@ def apply_parse_result(*, session: Session, document: Document, result: ParsedDo
     """
     name = document.filename or f"document {document.id}"
     if isinstance(result, DocumentError):
-        document.status, document.failure_reason, document.failure_message = "failed", result.reason.value, \
-            result.message
+        document.status = DocumentStatus.FAILED
+        document.failure_reason, document.failure_message = result.reason.value, result.message
         summary.fail(name, result.reason.value, result.message)
-        summary.outcomes[document.id] = "failed"
+        summary.outcomes[document.id] = DocumentStatus.FAILED
         return
     kind = DocumentKind(document.kind)
     fields = extract_fields(result, kind)
@@ -146,14 +127,12 @@ def apply_parse_result(*, session: Session, document: Document, result: ParsedDo
     document.sections = {name: redact_for_scoring(text, fields) for name, text in result.sections.items()} \
         if redact_scoring else result.sections
     document.fields = {"structured": structured, **fields.model_dump(mode="json")}
-    original = _content_original(session, document, hashes.content_hash)
+    original = original_with_text(session=session, document=document, content_hash=hashes.content_hash)
     if original is not None:
-        document.status, document.duplicate_of_id = "duplicate", original
-        # copies received earlier with the same bytes pointed at this one: point them at the original
-        session.execute(sa.update(Document).where(Document.duplicate_of_id == document.id)
-                        .values(duplicate_of_id=original))
+        document.status, document.duplicate_of_id = DocumentStatus.DUPLICATE, original
+        redirect_duplicates(session=session, from_id=document.id, to_id=original)
         summary.duplicate += 1
-        summary.outcomes[document.id] = "duplicate"
+        summary.outcomes[document.id] = DocumentStatus.DUPLICATE
         return
     if kind is DocumentKind.RESUME:
         _link_resume(session, document, hashes, identity, fields, structured)
@@ -161,22 +140,22 @@ def apply_parse_result(*, session: Session, document: Document, result: ParsedDo
         _link_job(session, document, fields, result, structured)
     document.version = entities.retire_previous_versions(session=session, document=document)
     document.is_current = True
-    document.status = "parsed"
+    document.status = DocumentStatus.PARSED
     session.flush()
     entities.replace_document_skills(session=session, document_id=document.id,
                                      rows=_skill_rows(document.id, fields, skill_ids))
     summary.processed += 1
-    summary.outcomes[document.id] = "parsed"
+    summary.outcomes[document.id] = DocumentStatus.PARSED
 
 
 def parse_batch(*, session: Session, kind: DocumentKind, files_dir: Path, max_bytes: int, limit: int,
                 workers: int = 1, redact_scoring: bool = False) -> StageSummary:
     """Claim up to `limit` received documents of `kind`, parse them and record the outcomes."""
     summary = StageSummary()
-    documents = claim_received(session=session, kind=kind, limit=limit)
+    documents = claim_documents_to_parse(session=session, kind=kind, limit=limit)
     if not documents:
         return summary
-    results = parse_documents(documents, files_dir=files_dir, max_bytes=max_bytes, workers=workers)
+    results = parse_stored_files(documents, files_dir=files_dir, max_bytes=max_bytes, workers=workers)
     ids = entities.skill_ids(session=session)
     for document, result in zip(documents, results, strict=True):
         apply_parse_result(session=session, document=document, result=result, files_dir=files_dir,

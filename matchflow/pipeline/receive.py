@@ -10,18 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
-from matchflow.domain import FailureReason
+from matchflow.domain import DocumentStatus, FailureReason
 from matchflow.fillout.files import URL_KEYS
 from matchflow.pipeline.summary import StageSummary
 from matchflow.sources.base import IncomingDocument
+from storage.documents import latest_source_record, original_with_file
 from storage.files import store_file
 from storage.models import Document, SourceRecord
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 FILE_QUESTION_TYPES = frozenset({"FileUpload", "Signature", "AudioRecording"})  # answers that are signed URLs
 
@@ -58,28 +59,6 @@ def payload_hash(item: IncomingDocument) -> str:
     return digest.hexdigest()
 
 
-def _latest_record(session: Session, item: IncomingDocument) -> SourceRecord | None:
-    return session.scalars(
-        sa.select(SourceRecord)
-        .where(SourceRecord.source == item.source, SourceRecord.form_id == item.form_id,
-               SourceRecord.external_id == item.record_key, SourceRecord.is_latest)
-        .order_by(SourceRecord.version.desc())
-        .limit(1)
-    ).first()
-
-
-def _original_with_file(session: Session, kind: str, file_hash: str, record_key: str) -> int | None:
-    """The first document with these bytes from another record (an earlier version of this record is not
-    a duplicate: an edited submission with the same file is an update)."""
-    return session.scalar(
-        sa.select(Document.id)
-        .where(Document.kind == kind, Document.file_hash == file_hash, Document.duplicate_of_id.is_(None),
-               Document.status != "failed", sa.func.coalesce(Document.source_path, Document.source_id) != record_key)
-        .order_by(Document.id)
-        .limit(1)
-    )
-
-
 def receive_batch(items: list[IncomingDocument], *, session: Session, files_dir: Path,
                   submission_ids: dict[str, int] | None = None) -> StageSummary:
     """Store a batch of incoming documents in the caller's transaction.
@@ -89,7 +68,8 @@ def receive_batch(items: list[IncomingDocument], *, session: Session, files_dir:
     summary = StageSummary()
     for item in items:
         digest = payload_hash(item)
-        previous = _latest_record(session, item)
+        previous = latest_source_record(session=session, source=item.source, form_id=item.form_id,
+                                        record_key=item.record_key)
         if previous is not None and previous.payload_hash == digest:
             summary.unchanged += 1
             continue
@@ -113,7 +93,7 @@ def receive_batch(items: list[IncomingDocument], *, session: Session, files_dir:
         if item.data is None:
             reason, _, message = (item.problem or "download_failed: no data").partition(": ")
             document.file_hash = digest
-            document.status = "failed"
+            document.status = DocumentStatus.FAILED
             document.failure_reason = reason if reason in FailureReason.__members__.values() else "download_failed"
             document.failure_message = message or reason
             summary.fail(item.filename or item.record_key, document.failure_reason, document.failure_message)
@@ -121,18 +101,19 @@ def receive_batch(items: list[IncomingDocument], *, session: Session, files_dir:
             document.file_hash = store_file(session=session, files_dir=files_dir, data=item.data,
                                             name=item.filename, mime_type="application/octet-stream")
             document.file_sha256 = document.file_hash
-            original = _original_with_file(session, item.kind.value, document.file_hash, item.record_key)
+            original = original_with_file(session=session, kind=item.kind, file_hash=document.file_hash,
+                                          record_key=item.record_key)
             if original is not None:
-                document.status, document.duplicate_of_id = "duplicate", original
+                document.status, document.duplicate_of_id = DocumentStatus.DUPLICATE, original
                 summary.duplicate += 1
             else:
-                document.status = "received"
+                document.status = DocumentStatus.RECEIVED
                 if previous is not None:
                     summary.updated += 1
                 else:
                     summary.new += 1
         session.add(document)
         session.flush()
-        if document.status == "received":
+        if document.status == DocumentStatus.RECEIVED:
             summary.outcomes[document.id] = "updated" if previous is not None else "new"
     return summary

@@ -11,8 +11,8 @@ from pydantic import SecretStr
 
 from flows.job_chain import job_chain
 from flows.resume_chain import resume_chain
-from flows.run_record import CHAIN_LOCK_KEYS
 from matchflow import settings as settings_module
+from matchflow.domain import CHAIN_A
 from storage.models import Document, MatchSession, PipelineRun
 from tests.factories.documents import make_pdf
 from tests.pipeline.conftest import SAMPLES
@@ -48,7 +48,7 @@ def test_chain_b_then_a_write_matches_with_stats_and_artifacts(engine, folders):
     # task runs grow with batches: 5 resumes in batches of 2 -> 3 parse batches and 1 empty check
     assert a["stages"]["parse"]["task_runs"] == 4
     assert a["stages"]["save"]["processed"] == 5
-    assert _count(engine, MatchSession, MatchSession.chain == "A", MatchSession.is_current) == 5
+    assert _count(engine, MatchSession, MatchSession.chain == CHAIN_A.slug, MatchSession.is_current) == 5
     assert _count(engine, Document, Document.status == "matched") == 7
     with engine.connect() as conn:
         stored = conn.execute(sa.select(PipelineRun.status, PipelineRun.stats).order_by(PipelineRun.id)).all()
@@ -71,9 +71,9 @@ def test_chain_b_then_a_write_matches_with_stats_and_artifacts(engine, folders):
 def test_second_run_of_a_chain_is_cancelled_while_one_holds_the_lock(engine, folders):
     _, resumes = folders
     with engine.connect() as holder:
-        holder.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": CHAIN_LOCK_KEYS["A"]})
+        holder.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": CHAIN_A.lock_key})
         state = resume_chain(source=str(resumes), return_state=True)
-        holder.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": CHAIN_LOCK_KEYS["A"]})
+        holder.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": CHAIN_A.lock_key})
     assert state.is_cancelled()
     assert "already running" in state.message
     assert _count(engine, Document) == 0  # the cancelled run wrote nothing

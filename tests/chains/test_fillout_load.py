@@ -16,7 +16,8 @@ import sqlalchemy as sa
 
 from flows.resume_chain import resume_chain
 from matchflow import settings as settings_module
-from matchflow.domain import DocumentKind
+from matchflow.domain import CHAIN_A, DocumentKind
+from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.ingest import ingest_paths
 from storage.models import (
     CandidateSubmission,
@@ -108,9 +109,9 @@ def _counts(engine) -> dict[str, int]:
                 Document.kind == "resume", Document.status == "matched")),
             "vectors": scalar(sa.select(count).select_from(Embedding)),
             "expected vectors": expected_vectors,
-            "sessions": scalar(sa.select(count).select_from(MatchSession).where(MatchSession.chain == "A")),
+            "sessions": scalar(sa.select(count).select_from(MatchSession).where(MatchSession.chain == CHAIN_A.slug)),
             "distinct current sessions": scalar(sa.select(sa.func.count(sa.distinct(MatchSession.source_document_id)))
-                                                .where(MatchSession.chain == "A", MatchSession.is_current)),
+                                                .where(MatchSession.chain == CHAIN_A.slug, MatchSession.is_current)),
             "results": scalar(sa.select(count).select_from(MatchResult)),
         }
 
@@ -123,7 +124,9 @@ def test_sixty_submissions_land_exactly_once_and_a_rerun_changes_nothing(engine,
         (jobs / f"job-{j:02d}.txt").write_text(
             f"{ROLES[j % len(ROLES)]}\nAcme {j} - Berlin\n\nRequirements\n" + "\n".join(f"- {s}" for s in skills)
             + f"\n\nResponsibilities\n- Build and run services with {skills[0]} and {skills[1]}.\n")
-    ingest_paths([jobs], DocumentKind.JOB, engine=engine, settings=settings_module.get_settings(), batch_size=16)
+    ingest_paths([jobs], DocumentKind.JOB,
+                 context=RunContext.from_settings(settings_module.get_settings(), engine=engine),
+                 batch_size=16)
 
     first = resume_chain(source="fillout", batch_size=16, top_k=TOP_K)
 

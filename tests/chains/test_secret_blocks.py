@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from matchflow.domain import DocumentKind
 from matchflow.fillout.errors import FilloutConfigError
 from matchflow.logs import install_redaction
+from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.fetch import fetch_form
 from storage.models import SourceRecord
 from tests.servers.fillout_server import FilloutServer, candidate_submission
@@ -33,7 +34,7 @@ def test_fetch_reads_the_key_from_a_secret_block_and_masks_it(engine, settings, 
     redacting = install_redaction(settings)
     assert server.api_key not in redacting.secrets  # unknown until the block is read
 
-    summary = fetch_form(DocumentKind.RESUME, settings=settings, engine=engine)
+    summary = fetch_form(DocumentKind.RESUME, context=RunContext.from_settings(settings, engine=engine))
 
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(SourceRecord)) == 3
@@ -47,4 +48,4 @@ def test_a_missing_secret_block_is_a_clear_configuration_error(engine, settings,
     settings = settings.model_copy(update={"fillout_api_key": None, "fillout_api_key_block": "no-such-block",
                                            "fillout_resume_form_id": "candForm"})
     with pytest.raises(FilloutConfigError, match="Prefect Secret block 'no-such-block' could not be loaded"):
-        fetch_form(DocumentKind.RESUME, settings=settings, engine=engine)
+        fetch_form(DocumentKind.RESUME, context=RunContext.from_settings(settings, engine=engine))

@@ -45,7 +45,7 @@ def test_match_a_path_prints_ranked_jobs(engine):
     ingested = matchflow("ingest", str(SAMPLES / "jobs"), "--kind", "job")
     assert ingested.returncode == 0, ingested.stderr
     resume = next((SAMPLES / "resumes").glob("r01-*"))
-    result = matchflow("match", "--resume", str(resume), "--top", "3", "--json")
+    result = matchflow("match", "--resume-document", str(resume), "--top", "3", "--json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert len(rows) == 3 and rows[0]["score"] >= rows[-1]["score"]
@@ -61,7 +61,7 @@ def test_match_scores_with_the_users_weights_and_refuses_unknown_ones(engine):
     assert matchflow("ingest", str(SAMPLES / "jobs"), "--kind", "job").returncode == 0
     resume = next((SAMPLES / "resumes").glob("r01-*"))
     semantic_only = {name: 0 for name in FEATURES} | {"semantic": 2}  # renormalised to 1
-    result = matchflow("match", "--resume", str(resume), "--top", "5", "--json",
+    result = matchflow("match", "--resume-document", str(resume), "--top", "5", "--json",
                        env={"MATCHFLOW_SCORE_WEIGHTS": json.dumps(semantic_only)})
     assert result.returncode == 0, result.stderr
     session_id = json.loads(result.stdout)[0]["session_id"]
@@ -75,7 +75,7 @@ def test_match_scores_with_the_users_weights_and_refuses_unknown_ones(engine):
         assert abs(score - 100 * features["semantic"]) <= 0.5, (score, features)
     assert [s for s, _ in scored] == sorted((s for s, _ in scored), reverse=True)
 
-    typo = matchflow("match", "--resume", str(resume), env={"MATCHFLOW_SCORE_WEIGHTS": '{"salery": 1}'})
+    typo = matchflow("match", "--resume-document", str(resume), env={"MATCHFLOW_SCORE_WEIGHTS": '{"salery": 1}'})
     assert typo.returncode == 2
     assert "MATCHFLOW_SCORE_WEIGHTS" in typo.stderr and "salery" in typo.stderr
 

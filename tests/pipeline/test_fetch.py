@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from pydantic import SecretStr
 
 from matchflow.domain import DocumentKind
+from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.fetch import fetch_form
 from matchflow.pipeline.ingest import parse_received
 from storage.db import session_scope
@@ -62,7 +63,8 @@ def test_candidates_land_once_across_faults_and_reruns(engine, server, fillout_s
     server.fail_next(429, retry_after="1")
     server.fail_next(503)
 
-    first = fetch_form(DocumentKind.RESUME, settings=fillout_settings, engine=engine, batch_size=4)
+    first = fetch_form(DocumentKind.RESUME,
+                       context=RunContext.from_settings(fillout_settings, engine=engine), batch_size=4)
 
     assert (first.processed, first.new, first.failed) == (6, 5, 1)
     assert first.failures[0].reason == "download_failed"
@@ -72,13 +74,14 @@ def test_candidates_land_once_across_faults_and_reruns(engine, server, fillout_s
         watermark = session.scalar(sa.select(SourceSyncState.watermark))
         assert watermark == BASE_TIME + timedelta(minutes=5)  # submission time of the newest
 
-    again = fetch_form(DocumentKind.RESUME, settings=fillout_settings, engine=engine)
+    again = fetch_form(DocumentKind.RESUME, context=RunContext.from_settings(fillout_settings, engine=engine))
     assert (again.new, again.updated, again.failed) == (0, 0, 0)
     assert _count(engine, SourceRecord) == 6
     last = server.api_requests("/submissions")[-1]
     assert last.query.get("afterDate")  # incremental: asked only for what is after the watermark
 
-    parsed = parse_received(DocumentKind.RESUME, engine=engine, settings=fillout_settings, batch_size=10)
+    parsed = parse_received(DocumentKind.RESUME,
+                            context=RunContext.from_settings(fillout_settings, engine=engine), batch_size=10)
     assert parsed.processed == 5
     with session_scope(engine) as session:
         candidates = session.scalars(sa.select(Candidate).order_by(Candidate.id)).all()
@@ -95,14 +98,14 @@ def test_changed_submission_is_a_new_version(engine, server, fillout_settings):
     url = server.add_file("cv.pdf", _resume(0))
     original = candidate_submission(0, resume_urls=[url])
     server.add_submissions("candForm", [original])
-    fetch_form(DocumentKind.RESUME, settings=fillout_settings, engine=engine)
+    fetch_form(DocumentKind.RESUME, context=RunContext.from_settings(fillout_settings, engine=engine))
 
     changed = candidate_submission(0, resume_urls=[url], submitted_at=BASE_TIME)
     changed["lastUpdatedAt"] = "2024-05-02T10:00:00.000Z"
     changed["questions"][0]["value"] = "Anna Ivanova-Smith"
     server.delete_submission("candForm", original["submissionId"])
     server.add_submissions("candForm", [changed])
-    summary = fetch_form(DocumentKind.RESUME, settings=fillout_settings, engine=engine)
+    summary = fetch_form(DocumentKind.RESUME, context=RunContext.from_settings(fillout_settings, engine=engine))
 
     assert summary.updated == 1
     with session_scope(engine) as session:
@@ -115,9 +118,9 @@ def test_company_form_jobs_become_jobs_with_company_and_contact(engine, server, 
     urls = [server.add_file(f"jd-{j}.pdf", make_pdf(f"Job {j}\nRequirements\nPython, SQL, Docker\n"))
             for j in (1, 2)]
     server.add_submissions("compForm", [company_submission(0, jobs=2, jd_urls=urls)])
-    summary = fetch_form(DocumentKind.JOB, settings=fillout_settings, engine=engine)
+    summary = fetch_form(DocumentKind.JOB, context=RunContext.from_settings(fillout_settings, engine=engine))
     assert summary.new == 2
-    parse_received(DocumentKind.JOB, engine=engine, settings=fillout_settings, batch_size=10)
+    parse_received(DocumentKind.JOB, context=RunContext.from_settings(fillout_settings, engine=engine), batch_size=10)
     with session_scope(engine) as session:
         jobs = session.scalars(sa.select(Job).order_by(Job.id)).all()
         assert len(jobs) == 2 and all(j.company_id for j in jobs)
@@ -131,4 +134,4 @@ def test_missing_configuration_is_a_clear_error(engine, pipeline_settings):
     from matchflow.fillout.errors import FilloutConfigError
 
     with pytest.raises(FilloutConfigError, match="MATCHFLOW_FILLOUT_API_KEY"):
-        fetch_form(DocumentKind.RESUME, settings=pipeline_settings, engine=engine)
+        fetch_form(DocumentKind.RESUME, context=RunContext.from_settings(pipeline_settings, engine=engine))

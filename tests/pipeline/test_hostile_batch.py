@@ -79,16 +79,16 @@ CHILD = textwrap.dedent("""
 
     if __name__ == "__main__":
         from matchflow.domain import DocumentKind
+        from matchflow.pipeline.context import RunContext
         from matchflow.pipeline.ingest import ingest_paths
         from matchflow.settings import Settings
         from storage.db import database_engine
         import matchflow.parsing, pdfminer.high_level, docx, charset_normalizer  # noqa: the parsers' imports
 
         settings = Settings()
-        engine = database_engine(settings)
+        context = RunContext.from_settings(settings, engine=database_engine(settings))
         base = status_mb("VmRSS")
-        summary = ingest_paths([Path(sys.argv[1])], DocumentKind.RESUME, engine=engine, settings=settings,
-                               batch_size=64)
+        summary = ingest_paths([Path(sys.argv[1])], DocumentKind.RESUME, context=context, batch_size=64)
         print(json.dumps({
             "summary": summary.as_dict(), "base_mb": base,
             "peak_mb": status_mb("VmHWM"),

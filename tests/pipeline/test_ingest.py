@@ -7,6 +7,7 @@ import shutil
 import sqlalchemy as sa
 
 from matchflow.domain import DocumentKind
+from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.ingest import ingest_paths
 from storage.db import session_scope
 from storage.models import Candidate, Document, Job, SourceRecord
@@ -54,7 +55,8 @@ def test_folder_ingest_counts_each_input_once_and_keeps_going(engine, pipeline_s
     _write(folder, "scan.pdf", make_image_only_pdf())
     _write(folder, "photo.pdf.docx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64)  # the extension lies
 
-    summary = ingest_paths([folder], DocumentKind.RESUME, engine=engine, settings=pipeline_settings, batch_size=3)
+    summary = ingest_paths([folder], DocumentKind.RESUME,
+                           context=RunContext.from_settings(pipeline_settings, engine=engine), batch_size=3)
 
     assert (summary.new, summary.duplicate, summary.failed) == (2, 2, 4)
     reasons = {f.document: f.reason for f in summary.failures}
@@ -73,7 +75,8 @@ def test_folder_ingest_counts_each_input_once_and_keeps_going(engine, pipeline_s
         assert all(d.duplicate_of_id in {p.id for p in parsed} for d in duplicates)
 
     before = _counts(engine)
-    again = ingest_paths([folder], DocumentKind.RESUME, engine=engine, settings=pipeline_settings)
+    again = ingest_paths([folder], DocumentKind.RESUME,
+                         context=RunContext.from_settings(pipeline_settings, engine=engine))
     assert (again.new, again.updated, again.unchanged, again.failed) == (0, 0, 8, 0)
     assert _counts(engine) == before
 
@@ -82,9 +85,10 @@ def test_changed_file_is_a_new_version_of_the_same_candidate(engine, pipeline_se
     folder = tmp_path / "in"
     folder.mkdir()
     path = _write(folder, "ada.pdf", make_pdf(RESUME))
-    ingest_paths([folder], DocumentKind.RESUME, engine=engine, settings=pipeline_settings)
+    ingest_paths([folder], DocumentKind.RESUME, context=RunContext.from_settings(pipeline_settings, engine=engine))
     path.write_bytes(make_pdf(RESUME + "Rust, Go\n"))
-    summary = ingest_paths([folder], DocumentKind.RESUME, engine=engine, settings=pipeline_settings)
+    summary = ingest_paths([folder], DocumentKind.RESUME,
+                           context=RunContext.from_settings(pipeline_settings, engine=engine))
 
     assert summary.updated == 1
     with session_scope(engine) as session:
@@ -104,7 +108,8 @@ def test_job_table_rows_become_jobs(engine, pipeline_settings, tmp_path):
         "1;Data Engineer;City Data;New York;Build pipelines in Python and SQL.;3 years of Python, SQL;Airflow\n"
         "2;Accountant;City Finance;New York;Prepare financial statements.;Accounting degree, Excel;SAP\n",
         encoding="utf-8")
-    summary = ingest_paths([table], DocumentKind.JOB, engine=engine, settings=pipeline_settings)
+    summary = ingest_paths([table], DocumentKind.JOB,
+                           context=RunContext.from_settings(pipeline_settings, engine=engine))
     assert summary.new == 2 and summary.failed == 0
     with session_scope(engine) as session:
         jobs = session.scalars(sa.select(Job).order_by(Job.title)).all()
@@ -117,7 +122,8 @@ def test_samples_ingest_without_failures(engine, pipeline_settings, tmp_path):
 
     folder = tmp_path / "samples"
     shutil.copytree(SAMPLES / "jobs", folder)
-    summary = ingest_paths([folder], DocumentKind.JOB, engine=engine, settings=pipeline_settings)
+    summary = ingest_paths([folder], DocumentKind.JOB,
+                           context=RunContext.from_settings(pipeline_settings, engine=engine))
     assert summary.failed == 0, summary.failures
     assert summary.new >= 15
 
@@ -128,7 +134,7 @@ def test_a_name_alone_does_not_merge_two_people(engine, pipeline_settings, tmp_p
     for n, job in enumerate(("Chef", "Accountant")):
         _write(folder, f"{n}.pdf", make_pdf(f"Career Focus\n{job}\nSummary\n{job} with {n + 3} years of work.\n"
                                             "Skills\nExcel, Budgeting\n"))
-    ingest_paths([folder], DocumentKind.RESUME, engine=engine, settings=pipeline_settings)
+    ingest_paths([folder], DocumentKind.RESUME, context=RunContext.from_settings(pipeline_settings, engine=engine))
     with session_scope(engine) as session:
         documents = session.scalars(sa.select(Document).where(Document.status == "parsed")).all()
         assert len(documents) == 2 and all(d.is_current for d in documents)

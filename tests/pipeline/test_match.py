@@ -9,10 +9,12 @@ import sys
 import pytest
 import sqlalchemy as sa
 
-from matchflow.domain import DocumentKind
-from matchflow.pipeline.embed import EmbedConfig, embed_batch, load_embedder, register_model
+from matchflow.domain import CHAIN_A, CHAIN_B, DocumentKind
+from matchflow.pipeline.config import EmbedConfig, MatchConfig
+from matchflow.pipeline.context import RunContext
+from matchflow.pipeline.embed import embed_batch, load_embedder, register_model
 from matchflow.pipeline.ingest import ingest_paths
-from matchflow.pipeline.match import MatchConfig, match_documents
+from matchflow.pipeline.match import match_documents
 from storage.db import session_scope
 from storage.matches import stored_matches
 from storage.models import AnalysisResult, Document, Embedding, MatchResult, MatchSession
@@ -40,13 +42,14 @@ def matched_samples(migrated_engine, settings, tmp_path_factory):
     engine = migrated_engine
     pipeline_settings = settings.model_copy(update={"file_store": tmp_path_factory.mktemp("files")})
     for kind, folder in ((DocumentKind.JOB, "jobs"), (DocumentKind.RESUME, "resumes")):
-        summary = ingest_paths([SAMPLES / folder], kind, engine=engine, settings=pipeline_settings)
+        summary = ingest_paths([SAMPLES / folder], kind,
+                               context=RunContext.from_settings(pipeline_settings, engine=engine))
         assert summary.failed == 0, summary.failures
     embedder = load_embedder(EmbedConfig(pipeline_settings.embed_model, "cpu", 32))
     assert _embed_all(engine, embedder) > 0
     with session_scope(engine) as session:
         model = register_model(session=session, embedder=embedder)
-    for chain in ("B", "A"):
+    for chain in (CHAIN_B, CHAIN_A):
         with session_scope(engine) as session:
             match_documents(session=session, chain=chain, model=model, config=MatchConfig(top_k=5), limit=500,
                             device="cpu")
@@ -64,7 +67,7 @@ def test_both_chains_store_ranked_explained_results(matched_samples):
         documents = session.scalar(sa.select(sa.func.count()).select_from(Document).where(Document.status == "matched"))
         sessions = session.scalars(sa.select(MatchSession)).all()
         assert len(sessions) == documents  # one session per query document, both chains
-        assert {s.chain for s in sessions} == {"A", "B"}
+        assert {s.chain for s in sessions} == {CHAIN_A.slug, CHAIN_B.slug}
         assert all(s.embed_model.endswith("@" + embedder.model_revision) for s in sessions)
         vectors = session.scalars(sa.select(Embedding).where(Embedding.section == "document")).all()
         assert {len(v.embedding) for v in vectors} == {embedder.dimension}
@@ -101,7 +104,7 @@ def test_rematching_supersedes_instead_of_duplicating(matched_samples):
                                                                Document.status == "matched").limit(1))
         before = session.scalar(sa.select(sa.func.count()).select_from(MatchResult))
     with session_scope(engine) as session:
-        match_documents(session=session, chain="A", model=model, config=MatchConfig(top_k=5), limit=1,
+        match_documents(session=session, chain=CHAIN_A, model=model, config=MatchConfig(top_k=5), limit=1,
                         device="cpu", document_ids=[resume_id])
     with session_scope(engine) as session:
         sessions = session.scalars(sa.select(MatchSession).where(MatchSession.source_document_id == resume_id)
@@ -134,22 +137,23 @@ def test_cli_matches_json_lists_explained_results(matched_samples):
 
 
 def test_location_and_remote_filters_restrict_the_jobs_found(matched_samples):
+    from matchflow.domain import SearchFilters
     from storage.models import Job
-    from storage.search import SearchFilters, fulltext_candidates, vector_candidates
+    from storage.search import search_by_fulltext, search_by_vector
 
     engine, _, model = matched_samples
     with session_scope(engine) as session:
         resume_ids = list(session.scalars(sa.select(Document.id).where(Document.kind == "resume").limit(5)))
         remote = SearchFilters(remote_only=True)
-        found = vector_candidates(session=session, query_ids=resume_ids, target_kind="job", model_id=model.id,
+        found = search_by_vector(session=session, query_ids=resume_ids, target_kind="job", model_id=model.id,
                                   dimension=model.dimension, limit=50, filters=remote)
-        found_text = fulltext_candidates(session=session, query_ids=resume_ids, target_kind="job", limit=50,
+        found_text = search_by_fulltext(session=session, query_ids=resume_ids, target_kind="job", limit=50,
                                          filters=remote)
         job_ids = {t for hits in [*found.values(), *found_text.values()] for t, _ in hits}
         remotes = set(session.scalars(sa.select(Job.remote).join(Document, Document.job_id == Job.id)
                                       .where(Document.id.in_(job_ids))))
         assert job_ids and remotes == {"remote"}
-        in_moscow = vector_candidates(session=session, query_ids=resume_ids, target_kind="job", model_id=model.id,
+        in_moscow = search_by_vector(session=session, query_ids=resume_ids, target_kind="job", model_id=model.id,
                                       dimension=model.dimension, limit=50, filters=SearchFilters(location="Moscow"))
         places = set(session.scalars(sa.select(Job.location_text).join(Document, Document.job_id == Job.id).where(
             Document.id.in_({t for hits in in_moscow.values() for t, _ in hits}))))
@@ -158,18 +162,19 @@ def test_location_and_remote_filters_restrict_the_jobs_found(matched_samples):
 
 def test_a_hostile_location_filter_is_data_not_sql(matched_samples):
     """The location is a bind parameter: SQL in it matches nothing and changes nothing; a bad kind is refused."""
-    from storage.search import SearchFilters, fulltext_candidates, vector_candidates
+    from matchflow.domain import SearchFilters
+    from storage.search import search_by_fulltext, search_by_vector
 
     engine, _, model = matched_samples
     hostile = SearchFilters(location="x' OR '1'='1'; DELETE FROM documents; --")
     with session_scope(engine) as session:
         before = session.scalar(sa.select(sa.func.count()).select_from(Document))
         resume_ids = list(session.scalars(sa.select(Document.id).where(Document.kind == "resume").limit(5)))
-        assert vector_candidates(session=session, query_ids=resume_ids, target_kind="job", model_id=model.id,
+        assert search_by_vector(session=session, query_ids=resume_ids, target_kind="job", model_id=model.id,
                                  dimension=model.dimension, limit=50, filters=hostile) == {}
-        assert fulltext_candidates(session=session, query_ids=resume_ids, target_kind="job", limit=50,
+        assert search_by_fulltext(session=session, query_ids=resume_ids, target_kind="job", limit=50,
                                    filters=hostile) == {}
         with pytest.raises(ValueError, match="unknown document kind"):
-            fulltext_candidates(session=session, query_ids=resume_ids, target_kind="job' OR 1=1 --", limit=5)
+            search_by_fulltext(session=session, query_ids=resume_ids, target_kind="job' OR 1=1 --", limit=5)
     with session_scope(engine) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Document)) == before

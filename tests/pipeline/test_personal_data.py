@@ -6,7 +6,9 @@ import numpy as np
 import sqlalchemy as sa
 
 from matchflow.domain import DocumentKind
-from matchflow.pipeline.embed import EmbedConfig, embed_batch, load_embedder, register_model
+from matchflow.pipeline.config import EmbedConfig
+from matchflow.pipeline.context import RunContext
+from matchflow.pipeline.embed import embed_batch, load_embedder, register_model
 from matchflow.pipeline.ingest import ingest_paths
 from storage.db import session_scope
 from storage.models import Document, Embedding
@@ -26,7 +28,7 @@ PERSONAL = ("Grace", "Hopwood", "09.12.1986", "Baker", "grace.hopwood@example.co
 def _ingest(engine, settings, folder, name: str) -> Document:
     folder.mkdir()
     (folder / name).write_text(RESUME.replace("grace.hopwood@", f"{folder.name}@"), encoding="utf-8")
-    ingest_paths([folder], DocumentKind.RESUME, engine=engine, settings=settings)
+    ingest_paths([folder], DocumentKind.RESUME, context=RunContext.from_settings(settings, engine=engine))
     with session_scope(engine) as session:
         document = session.scalars(sa.select(Document).where(Document.filename == name)).one()
         session.expunge(document)

@@ -26,11 +26,32 @@ def test_downgrade_latest_then_upgrade_again(engine):
     head = migration_status(engine).head
     downgrade(engine, "-1")
     assert migration_status(engine).current != head
-    assert "ix_candidates_email_lower" not in {index["name"] for index in sa.inspect(engine).get_indexes("candidates")}
+    chain_column = next(c for c in sa.inspect(engine).get_columns("match_sessions") if c["name"] == "chain")
+    assert chain_column["type"].length == 10  # 0004 widened it for the chain slugs
     upgrade(engine)
     upgrade(engine)  # idempotent
     assert migration_status(engine).current == head
     assert set(Base.metadata.tables) <= _tables(engine)
+
+
+def test_chain_letters_become_slugs_and_back(engine):
+    """0004: match sessions stored "A"/"B"; they now store the slug pipeline_runs stores."""
+    from storage.db import session_scope
+    from storage.models import Document, MatchSession
+
+    downgrade(engine, "0003")
+    with session_scope(engine) as session:
+        document = Document(kind="resume", status="matched", file_hash="0" * 64)
+        session.add(document)
+        session.flush()
+        session.add_all([MatchSession(chain=letter, source_document_id=document.id) for letter in ("A", "B")])
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert sorted(conn.execute(sa.text("SELECT chain FROM match_sessions")).scalars()) == ["chain-a", "chain-b"]
+    downgrade(engine, "0003")
+    with engine.connect() as conn:
+        assert sorted(conn.execute(sa.text("SELECT chain FROM match_sessions")).scalars()) == ["A", "B"]
+    upgrade(engine)
 
 
 def test_models_match_migrations(engine):

@@ -69,7 +69,7 @@ def _build_graph(session) -> dict[str, object]:
     run = m.PipelineRun(chain="chain-a", stats={"parse": {"documents": 1}})
     session.add(run)
     session.flush()
-    match_session = m.MatchSession(pipeline_run_id=run.id, chain="A", source_document_id=resume.id,
+    match_session = m.MatchSession(pipeline_run_id=run.id, chain="chain-a", source_document_id=resume.id,
                                    parameters={"top_k": 10}, embed_model="mini@1", device="cpu")
     session.add(match_session)
     session.flush()

@@ -32,7 +32,7 @@ def add_document(session, kind="resume", status="embedded", *, sha=None, current
 
 
 def add_session(session, source: int, resume: int, job: int, *, current: bool, superseded=None) -> tuple[int, int]:
-    match_session = MatchSession(chain="A", source_document_id=source, is_current=current,
+    match_session = MatchSession(chain="chain-a", source_document_id=source, is_current=current,
                                  superseded_at=superseded, created_at=superseded or OLD)
     session.add(match_session)
     session.flush()
