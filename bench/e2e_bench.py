@@ -138,10 +138,10 @@ def prepare(name: str, home: Path, jobs_file: Path, batch_size: int) -> dict:
 
 
 def embedder(settings: Settings):
+    from matchflow.pipeline.config import EmbedConfig
     from matchflow.pipeline.embed import load_embedder
-    from tasks.embed import embed_config
 
-    return load_embedder(embed_config(settings))
+    return load_embedder(EmbedConfig.from_settings(settings))
 
 
 def warm_up(paths: list[Path], workers: int) -> None:
@@ -159,20 +159,17 @@ def warm_up(paths: list[Path], workers: int) -> None:
 
 def run_raw(paths: list[Path], batch_size: int) -> tuple[dict[str, float], dict[str, int]]:
     """The chain's stages as plain function calls, one transaction per batch; seconds per stage, counts."""
+    from matchflow.domain import CHAIN_A
+    from matchflow.pipeline.analyze import analyze_matches
+    from matchflow.pipeline.config import MatchConfig
     from matchflow.pipeline.embed import embed_batch, register_model
     from matchflow.pipeline.ingest import receive_paths
-    from matchflow.pipeline.match import (
-        CHAINS,
-        MatchConfig,
-        analyze_matches,
-        claim_queries,
-        rerank_matches,
-        save_matches,
-        search_matches,
-        skill_idf,
-    )
     from matchflow.pipeline.parse import parse_batch
+    from matchflow.pipeline.rerank import rerank_matches, skill_idf
+    from matchflow.pipeline.save import save_matches
+    from matchflow.pipeline.search import search_matches
     from storage.db import database_engine, session_scope
+    from storage.documents import claim_queries
 
     settings = settings_module.get_settings()
     engine = database_engine(settings)
@@ -208,16 +205,16 @@ def run_raw(paths: list[Path], batch_size: int) -> tuple[dict[str, float], dict[
                 break
 
     config = MatchConfig(top_k=settings.top_k, redact_explanations=settings.redact_explanations)
-    query_kind, _ = CHAINS["A"]
     while True:
         started = time.perf_counter()
         with session_scope(engine) as session:
             registered = register_model(session=session, embedder=model)
-            queries = [doc.id for doc in claim_queries(session=session, kind=query_kind, model_id=registered.id,
-                                                       limit=batch_size)]
+            queries = [doc.id for doc in claim_queries(session=session, kind=CHAIN_A.query_kind,
+                                                       model_id=registered.id, limit=batch_size)]
             if not queries:
                 break
-            matches = search_matches(session=session, chain=CHAIN_A, model=registered, config=config, query_ids=queries)
+            matches = search_matches(session=session, chain=CHAIN_A, model=registered, config=config,
+                                     query_ids=queries)
             seconds["search"] += time.perf_counter() - started
             started = time.perf_counter()
             rerank_matches(matches, config=config, skill_idf=skill_idf(session=session))

@@ -63,11 +63,12 @@ import sqlalchemy as sa  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from matchflow.pipeline.match import RETRIEVAL_POOL  # noqa: E402
+from matchflow.domain import SearchFilters  # noqa: E402
+from matchflow.pipeline.config import RETRIEVAL_POOL  # noqa: E402
 from matchflow.settings import Settings  # noqa: E402
 from storage.db import database_engine, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.search import HNSW_EF_SEARCH, SearchFilters, search_by_vector  # noqa: E402
+from storage.search import HNSW_EF_SEARCH, search_by_vector  # noqa: E402
 from storage.vectors import HNSW_EF_CONSTRUCTION, HNSW_M, ensure_vector_index, get_or_create_model, index_name  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"

@@ -30,7 +30,9 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from matchflow import settings as settings_module  # noqa: E402
-from matchflow.pipeline.match import MatchBatch, MatchConfig  # noqa: E402
+from matchflow.domain import CHAIN_A  # noqa: E402
+from matchflow.pipeline.batch import MatchBatch  # noqa: E402
+from matchflow.pipeline.context import RunContext  # noqa: E402
 from matchflow.settings import Settings  # noqa: E402
 
 
@@ -40,17 +42,17 @@ def empty(value: int) -> int:
 
 
 @task(name="pass-batch", cache_policy=NO_CACHE)
-def pass_batch(batch: MatchBatch, settings: Settings, config: MatchConfig) -> MatchBatch:
+def pass_batch(context: RunContext, batch: MatchBatch) -> MatchBatch:
     if not isinstance(batch, MatchBatch):
         raise TypeError(f"the task got {type(batch).__name__}, not the MatchBatch")
     return batch
 
 
 @flow(name="task-overhead")
-def measure(batch: MatchBatch, settings: Settings, config: MatchConfig, calls: int) -> dict[str, float]:
+def measure(context: RunContext, batch: MatchBatch, calls: int) -> dict[str, float]:
     out = {}
-    for name, call in (("empty", lambda: empty(1)), ("plain", lambda: pass_batch(batch, settings, config)),
-                       ("quoted", lambda: pass_batch(quote(batch), settings, config))):
+    for name, call in (("empty", lambda: empty(1)), ("plain", lambda: pass_batch(context, batch)),
+                       ("quoted", lambda: pass_batch(context, quote(batch)))):
         started = time.perf_counter()
         for _ in range(calls):
             call()
@@ -58,22 +60,21 @@ def measure(batch: MatchBatch, settings: Settings, config: MatchConfig, calls: i
     return out
 
 
-def load_batch(database: str, queries: int) -> tuple[MatchBatch, Settings, MatchConfig]:
-    from matchflow.pipeline.embed import load_embedder, register_model
-    from matchflow.pipeline.match import analyze_matches, rerank_matches, search_matches, skill_idf
-    from storage.db import database_engine, embedded_url, session_scope
+def load_batch(database: str, queries: int) -> tuple[RunContext, MatchBatch]:
+    from matchflow.pipeline.analyze import analyze_matches
+    from matchflow.pipeline.rerank import rerank_matches, skill_idf
+    from matchflow.pipeline.search import search_matches
+    from storage.db import embedded_url, session_scope
     from storage.models import Document
-    from tasks.embed import embed_config
 
     os.environ.pop("MATCHFLOW_DATABASE_URL", None)
     settings_module.get_settings.cache_clear()
     os.environ["MATCHFLOW_DATABASE_URL"] = embedded_url(Settings()).set(database=database).render_as_string(
         hide_password=False)
     settings_module.get_settings.cache_clear()
-    settings = settings_module.get_settings()
-    config = MatchConfig(top_k=settings.top_k)
-    with session_scope(database_engine(settings)) as session:
-        model = register_model(session=session, embedder=load_embedder(embed_config(settings)))
+    context = RunContext.from_settings(settings_module.get_settings()).with_model()
+    config, model = context.match, context.require_model()
+    with session_scope(context.engine) as session:
         ids = list(session.scalars(sa.select(Document.id).where(Document.kind == "resume", Document.is_current)
                                    .order_by(Document.id).limit(queries)))
         if len(ids) < queries:
@@ -81,7 +82,7 @@ def load_batch(database: str, queries: int) -> tuple[MatchBatch, Settings, Match
         batch = search_matches(session=session, chain=CHAIN_A, model=model, config=config, query_ids=ids)
         rerank_matches(batch, config=config, skill_idf=skill_idf(session=session))
         analyze_matches(batch)
-    return batch, settings, config
+    return context, batch
 
 
 def main() -> None:
@@ -92,11 +93,11 @@ def main() -> None:
     args = parser.parse_args()
     from prefect.testing.utilities import prefect_test_harness
 
-    batch, settings, config = load_batch(args.database, args.queries)
+    context, batch = load_batch(args.database, args.queries)
     pairs = sum(len(pool) for pool in batch.pools.values())
     with prefect_test_harness(server_startup_timeout=180):
-        measure(batch, settings, config, 1)  # warm-up
-        seconds = measure(batch, settings, config, args.calls)
+        measure(context, batch, 1)  # warm-up
+        seconds = measure(context, batch, args.calls)
     rows = [{"bench": "task_overhead", "call": name, "queries": args.queries, "pairs": pairs, "calls": args.calls,
              "seconds_per_call": round(value, 4), "vs_quoted": round(value / seconds["quoted"], 1)}
             for name, value in seconds.items()]

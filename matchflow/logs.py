@@ -35,11 +35,11 @@ def configured_secrets(settings: Settings) -> tuple[str, ...]:
     if settings.fillout_api_key is not None:
         secrets.append(settings.fillout_api_key.get_secret_value())
     if settings.database_url is not None:
-        from sqlalchemy.engine import make_url
+        from urllib.parse import unquote, urlsplit
 
-        password = make_url(settings.database_url.get_secret_value()).password
+        password = urlsplit(settings.database_url.get_secret_value()).password
         if password:
-            secrets.append(str(password))
+            secrets += [password, unquote(password)]  # as written in the URL, and as the driver sends it
     return tuple(secrets)
 
 
