@@ -17,6 +17,7 @@ from matchflow.deploy import (
     same_automation,
     schedules_of,
 )
+from matchflow.domain import CHAIN_A, CHAIN_B
 from matchflow.settings import Settings
 from tests.conftest import REPO_ROOT
 
@@ -38,6 +39,14 @@ def test_every_deployment_resolves_to_a_flow(project):
     # the chains hand work to this deployment by name
     inference = by_name(project, "matchflow-inference")
     assert f"inference/{inference['name']}" == Settings().inference_deployment
+
+
+@pytest.mark.parametrize("chain", [CHAIN_A, CHAIN_B], ids=lambda chain: chain.slug)
+def test_the_chain_deployments_speak_the_chain_spec(project, chain):
+    """prefect.yaml is static text: it must name each chain as matchflow.domain.ChainSpec does."""
+    deployment = by_name(project, chain.deployment_name)
+    assert flow_name_of(deployment["entrypoint"], REPO_ROOT) == chain.flow_name
+    assert deployment["work_pool"]["work_queue_name"] == chain.slug and chain.slug in deployment["tags"]
 
 
 def _minutes_of_day(cron: str) -> set[int]:
