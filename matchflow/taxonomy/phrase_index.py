@@ -118,7 +118,7 @@ class HiringStage:
 
 def seed_dir() -> Path:
     """The packaged ``storage/seed`` folder, found relative to this file so it works from a wheel too."""
-    return Path(__file__).resolve().parents[1] / "storage" / "seed"
+    return Path(__file__).resolve().parents[2] / "storage" / "seed"
 
 
 def _rows(path: Path | str | None, default_name: str) -> list[dict[str, str]]:
