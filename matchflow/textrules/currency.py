@@ -35,8 +35,10 @@ CURRENCY_WORDS: dict[str, str] = {
     "huf": "HUF", "ron": "RON", "bgn": "BGN",
 }  # fmt: skip
 
-# A regex fragment (no groups, use with re.I) for a currency written next to an amount in prose.
-PROSE_CURRENCY = r"(?:[$€£₽₸₴₹¥]|us\$|usd|eur|euros?|gbp|rub|rur|руб(?:лей|ля)?\.?|р\.|dollars|долл\.?|евро)"
+# A regex fragment (no groups, use with re.I) for a currency written next to an amount in prose. Only the
+# currencies whose amounts the salary extractor can read: "₹12 LPA" or "₹15,00,000" (lakh grouping) would
+# come out as 12 or 1500 rupees, so the rarer signs stay out of prose.
+PROSE_CURRENCY = r"(?:\$|€|£|₽|us\$|usd|eur|euros?|gbp|rub|rur|руб(?:лей|ля)?\.?|р\.|dollars|долл\.?|евро)"
 
 _WORD_STARTS = {word: re.compile(rf"(?<![a-zа-я]){re.escape(word)}") for word in CURRENCY_WORDS}
 
