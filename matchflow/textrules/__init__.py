@@ -5,21 +5,15 @@ reranker (matchflow.rerank) all read currencies, work modes and e-mail addresses
 copy, the copies drifted apart. These modules hold the one rule each, and need no data files and no
 I/O. Place names are not here: telling cities apart needs the locations dictionary, so that rule lives
 with it in matchflow.taxonomy.places.
+
+    contacts.py   the e-mail address pattern
+    currency.py   currency signs, codes and names -> ISO 4217
+    work_mode.py  remote | hybrid | onsite, in prose and in short answers
+
+Import from the modules (``from matchflow.textrules.work_mode import work_mode``); the package exports
+the modules themselves, so ``textrules.work_mode`` stays the module and not its function.
 """
 
-from matchflow.textrules.contacts import EMAIL, is_email
-from matchflow.textrules.currency import CURRENCY_SIGNS, CURRENCY_WORDS, PROSE_CURRENCY, currency_code, find_currency
-from matchflow.textrules.work_mode import WORK_MODES, answer_work_mode, work_mode
+from matchflow.textrules import contacts, currency, work_mode
 
-__all__ = [
-    "CURRENCY_SIGNS",
-    "CURRENCY_WORDS",
-    "EMAIL",
-    "PROSE_CURRENCY",
-    "WORK_MODES",
-    "answer_work_mode",
-    "currency_code",
-    "find_currency",
-    "is_email",
-    "work_mode",
-]
+__all__ = ["contacts", "currency", "work_mode"]
