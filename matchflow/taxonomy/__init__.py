@@ -42,7 +42,7 @@ Modules, one concept each:
     aliases.py       alias modes and automaton keys; the alias-conflict check
     phrase_index.py  the Aho-Corasick index every matcher shares
     matchers.py      SkillMatcher, RoleMatcher, canonical skills, roles and industries
-    places.py        canonical locations
+    places.py        canonical locations; the city key locations compare by
 """
 
 from matchflow.taxonomy.aliases import find_alias_conflicts
@@ -70,7 +70,7 @@ from matchflow.taxonomy.matchers import (
     canonical_skill,
 )
 from matchflow.taxonomy.normalize import normalize_phrase
-from matchflow.taxonomy.places import canonical_location
+from matchflow.taxonomy.places import canonical_location, city_part, normalise_city
 
 __all__ = [
     "EVIDENCE_CONTEXT",
@@ -87,12 +87,14 @@ __all__ = [
     "canonical_location",
     "canonical_role",
     "canonical_skill",
+    "city_part",
     "find_alias_conflicts",
     "load_hiring_stages",
     "load_industries",
     "load_locations",
     "load_roles",
     "load_skills",
+    "normalise_city",
     "normalize_phrase",
     "seed_dir",
 ]
