@@ -25,7 +25,7 @@ from matchflow.fillout.files import FileRef, parse_file_values
 from matchflow.fillout.masking import mask_text
 from matchflow.fillout.models import KNOWN_QUESTION_TYPES, FilloutQuestion, FilloutSubmission
 
-DEFAULT_MAPPING_PATH = Path(__file__).resolve().parents[2] / "config" / "fillout_mapping.toml"
+DEFAULT_MAPPING_PATH = Path(__file__).resolve().parents[3] / "config" / "fillout_mapping.toml"
 
 CANDIDATE_FIELDS = frozenset(
     {
