@@ -2,21 +2,17 @@
 
 Postings (matchflow.extract), form answers (matchflow.fillout.mapping) and the reranker's remote and
 location fields (matchflow.rerank) each had their own word list and their own answer to "remote or
-office". Now: a mode named as hybrid, or both remote and onsite named, is hybrid; else remote; else onsite.
-
-Two vocabularies, because context decides what a word can mean. In prose (`work_mode`, a whole
-posting) only unambiguous phrases count: a bare "office" is often "MS Office", "partly" is any kind of
-partial. In a short answer or field (`answer_work_mode`: "Remote (EU)", "Office", "Да", a location)
-those words, and "yes"/"no" as the whole answer, are safe too.
+office"; now hybrid named, or remote and onsite both named, is hybrid, else remote, else onsite. Context
+still decides what a word can mean, so there are two entry points: `work_mode` for prose (a whole
+posting: a bare "office" is often "MS Office", "partly" any kind of partial) and `answer_work_mode` for
+a short answer or field ("Remote (EU)", "Office", "Да", a location), where those words are safe too.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["WORK_MODES", "answer_work_mode", "work_mode"]
-
-WORK_MODES = ("remote", "hybrid", "onsite")
+__all__ = ["answer_work_mode", "work_mode"]
 
 _HYBRID = re.compile(
     r"\bhybrid\b|гибрид|частично удал|\d\s*(?:days?|дн\w*)\s*(?:in|в)\s*(?:the )?(?:office|офисе)", re.I
