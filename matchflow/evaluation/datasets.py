@@ -191,10 +191,6 @@ class Vacancy:
     resumes: list[HireResume]
 
 
-# Personal data never rendered: names and birth dates identify a person and say nothing about fit.
-_SKIPPED_RESUME_FIELDS = ("first_name", "last_name", "birth_date")
-
-
 def _present(value: Any) -> bool:
     """False for the set's spellings of "no value": None, empty, and the string "None"."""
     return value not in (None, "", [], "None")

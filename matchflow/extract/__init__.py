@@ -5,8 +5,9 @@
       experience.py  years of experience: stated claims and merged date ranges
       salary.py      salary amount or range, currency, period
       profile.py     education level, spoken languages
-      job.py         seniority, work mode, required vs nice-to-have skills (jobs only)
-    Skills, role titles and canonical locations come from the taxonomy (matchflow.taxonomy).
+      job.py         seniority, required vs nice-to-have skills (jobs only)
+    Skills, role titles and canonical locations come from the taxonomy (matchflow.taxonomy); work mode,
+    currencies and the e-mail pattern are shared rules (matchflow.textrules).
 
 Pure functions of the text: no I/O, deterministic except for "present" in date ranges
 (``today`` can be passed for reproducible results).
@@ -22,10 +23,11 @@ from typing import Protocol
 from matchflow.domain import DocumentKind, ExtractedFields, ParsedDocument, SkillHit
 from matchflow.extract.contacts import find_emails, find_links, find_location, find_person_name, find_phones
 from matchflow.extract.experience import MAX_REQUIRED_YEARS, stated_years, years_of_experience
-from matchflow.extract.job import seniority, split_required, work_mode
+from matchflow.extract.job import seniority, split_required
 from matchflow.extract.profile import education_level, spoken_languages
 from matchflow.extract.salary import find_salary
 from matchflow.parsing.sections import section_spans, split_sections
+from matchflow.textrules.work_mode import work_mode
 
 __all__ = ["SkillFinder", "extract_fields", "job_title_line"]
 

@@ -10,8 +10,8 @@ import phonenumbers
 
 from matchflow.domain import DocumentKind
 from matchflow.parsing.sections import heading_name
+from matchflow.textrules.contacts import EMAIL
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b")
 _URL = re.compile(
     r"(?<![@\w.-])(?:(?:https?://|www\.)[^\s<>()\"'|,;]+"
     r"|\b(?:[a-z]{2,3}\.)?linkedin\.com/[^\s<>()\"'|,;]+"
@@ -24,7 +24,7 @@ _TRAILING = ".,;:!?)]}'\""
 
 def find_emails(text: str) -> list[str]:
     """E-mail addresses, lower-cased, first occurrence order, no duplicates."""
-    return _unique(m.group(0).lower().rstrip(".") for m in _EMAIL.finditer(text))
+    return _unique(m.group(0).lower().rstrip(".") for m in EMAIL.finditer(text))
 
 
 def find_phones(text: str, language: str = "en") -> list[str]:

@@ -1,5 +1,6 @@
-"""Job-only fields: seniority, work mode (remote / hybrid / onsite), and which skills are required
-versus nice to have (by section, and by "is a plus" / "будет плюсом" markers on the line).
+"""Job-only fields: seniority, and which skills are required versus nice to have (by section, and by
+"is a plus" / "будет плюсом" markers on the line). Work mode (remote / hybrid / onsite) is a shared rule
+in matchflow.textrules.work_mode, re-exported here.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from typing import TYPE_CHECKING
 
 from matchflow.domain import SkillHit
 from matchflow.parsing.sections import Section
+from matchflow.textrules.work_mode import work_mode
 
-SENIORITY_ORDER = ("intern", "junior", "middle", "senior", "lead", "head")
+__all__ = ["seniority", "split_required", "work_mode"]  # work_mode: matchflow.textrules, kept importable here
+
 _SENIORITY: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "head",
@@ -53,27 +56,6 @@ def seniority(title_text: str, body_text: str) -> str | None:
         if level not in {"lead", "head"} and pattern.search(body_text):
             return level
     return None
-
-
-_HYBRID = re.compile(
-    r"\bhybrid\b|гибрид|частично удал|\d\s*(?:days?|дн\w*)\s*(?:in|в)\s*(?:the )?(?:office|офисе)", re.I
-)
-_REMOTE = re.compile(
-    r"\bremote(?:ly)?\b|work from home|\bwfh\b|fully distributed|удал[её]нн?|удал[её]нка|"
-    r"дистанционн",
-    re.I,
-)
-_ONSITE = re.compile(r"\bon[- ]?site\b|\bin[- ]office\b|in the office|office[- ]based|в офисе|офис\b", re.I)
-
-
-def work_mode(text: str) -> str | None:
-    """remote | hybrid | onsite; hybrid wins when several are named ("remote or office" is hybrid)."""
-    remote, onsite = bool(_REMOTE.search(text)), bool(_ONSITE.search(text))
-    if _HYBRID.search(text) or (remote and onsite):
-        return "hybrid"
-    if remote:
-        return "remote"
-    return "onsite" if onsite else None
 
 
 _NICE_MARK = re.compile(

@@ -3,7 +3,8 @@
 
 A number counts only next to a currency sign/code or after a salary word, so years and
 phone numbers are not read as money. Russian amounts default to a monthly period (as
-Russian salaries are quoted), others to yearly.
+Russian salaries are quoted), others to yearly. Which tokens are currencies, and their ISO codes, is
+matchflow.textrules.currency (shared with the Fillout mapper).
 """
 
 from __future__ import annotations
@@ -11,36 +12,15 @@ from __future__ import annotations
 import re
 
 from matchflow.domain import SalaryRange
+from matchflow.textrules.currency import PROSE_CURRENCY, currency_code
 
-_CURRENCIES = {
-    "$": "USD",
-    "usd": "USD",
-    "us$": "USD",
-    "dollars": "USD",
-    "долл": "USD",
-    "€": "EUR",
-    "eur": "EUR",
-    "euro": "EUR",
-    "euros": "EUR",
-    "евро": "EUR",
-    "£": "GBP",
-    "gbp": "GBP",
-    "₽": "RUB",
-    "rub": "RUB",
-    "руб": "RUB",
-    "рублей": "RUB",
-    "рубля": "RUB",
-    "р": "RUB",
-    "rur": "RUB",
-}
-_CUR = r"(?:\$|€|£|₽|us\$|usd|eur|euros?|gbp|rub|rur|руб(?:лей|ля)?\.?|р\.|dollars|долл\.?|евро)"
 _NUM = r"\d{1,3}(?:[ ,.\u202f]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
 _MULT = r"(?:\s?(?:k|к|тыс\.?|thousand|m|млн\.?))?"
 _AMOUNT = rf"(?:{_NUM}){_MULT}"
 _SALARY = re.compile(
     rf"(?P<pre_from>\bот\b|\bfrom\b)?\s*(?P<pre_to>\bдо\b|\bup to\b)?\s*"
-    rf"(?P<cur1>{_CUR})?\s?(?P<a>{_AMOUNT})\s*(?P<cur1b>{_CUR})?"
-    rf"(?:\s*(?:-|to|до)\s*(?P<cur2>{_CUR})?\s?(?P<b>{_AMOUNT}))?\s*(?P<cur3>{_CUR})?",
+    rf"(?P<cur1>{PROSE_CURRENCY})?\s?(?P<a>{_AMOUNT})\s*(?P<cur1b>{PROSE_CURRENCY})?"
+    rf"(?:\s*(?:-|to|до)\s*(?P<cur2>{PROSE_CURRENCY})?\s?(?P<b>{_AMOUNT}))?\s*(?P<cur3>{PROSE_CURRENCY})?",
     re.I,
 )
 _SALARY_WORDS = re.compile(
@@ -86,9 +66,7 @@ def find_salary(text: str) -> SalaryRange | None:
             # "120-140k": the multiplier written once applies to both ends
             if high is not None and high >= 1000 > low and re.search(r"[kк]|тыс", match.group("b"), re.I):
                 low *= 1000
-            currency = _CURRENCIES.get(cur.casefold().rstrip(".")) if cur else None
-            if currency is None and cur:
-                currency = "RUB" if cur.casefold().startswith("р") else None
+            currency = currency_code(cur) if cur else None
             if currency is None and re.search(r"руб|₽", line, re.I):
                 currency = "RUB"
             if match.group("pre_to") and high is None:
