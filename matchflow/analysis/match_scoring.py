@@ -15,7 +15,7 @@ from matchflow import scoring
 from matchflow.domain import SalaryRange
 from matchflow.privacy import redact_for_scoring
 from matchflow.rerank import (
-    MatchCandidate,
+    MatchPair,
     RerankedMatch,
     annual_range,
     city_part,
@@ -95,8 +95,8 @@ def format_salary(salary: SalaryRange) -> str:
     return f"{amount}{currency}{period}"
 
 
-def _skill_reasons(candidate: MatchCandidate) -> list[str]:
-    skills = compare_skills(candidate)
+def _skill_reasons(pair: MatchPair) -> list[str]:
+    skills = compare_skills(pair)
     reasons = []
     if not skills.required:
         reasons.append("The job lists no required skills")
@@ -113,9 +113,9 @@ def _skill_reasons(candidate: MatchCandidate) -> list[str]:
     return reasons
 
 
-def _experience_reason(candidate: MatchCandidate) -> str:
-    years = candidate.resume.fields.years_experience
-    seniority = infer_seniority(candidate.job)
+def _experience_reason(pair: MatchPair) -> str:
+    years = pair.resume.fields.years_experience
+    seniority = infer_seniority(pair.job)
     if years is None:
         return "Years of experience not stated"
     if seniority is None:
@@ -129,9 +129,9 @@ def _experience_reason(candidate: MatchCandidate) -> str:
     return f"{_years(years)} of experience for a {seniority} role"
 
 
-def _title_reason(candidate: MatchCandidate, value: float) -> str | None:
-    job_titles = candidate.job.titles
-    mine = [*candidate.resume.fields.titles, *candidate.resume.desired_roles]
+def _title_reason(pair: MatchPair, value: float) -> str | None:
+    job_titles = pair.job.titles
+    mine = [*pair.resume.fields.titles, *pair.resume.desired_roles]
     if not job_titles or not mine:
         return None
     if value >= 0.999:
@@ -141,14 +141,14 @@ def _title_reason(candidate: MatchCandidate, value: float) -> str | None:
     return f"Role differs from the job title: {job_titles[0]}"
 
 
-def _location_reason(candidate: MatchCandidate) -> str:
-    job = candidate.job
+def _location_reason(pair: MatchPair) -> str:
+    job = pair.job
     mode = remote_mode(job.effective_remote) or remote_mode(job.effective_location)
     if mode == "remote":
-        if remote_mode(candidate.resume.remote_preference) == "onsite":
+        if remote_mode(pair.resume.remote_preference) == "onsite":
             return "Remote job; the candidate prefers working on site"
         return "Remote job"
-    mine, theirs = normalise_city(candidate.resume.location), normalise_city(job.effective_location)
+    mine, theirs = normalise_city(pair.resume.location), normalise_city(job.effective_location)
     if mine is None or theirs is None:
         return "Location not compared: not stated"
     shown = city_part(job.effective_location or "")
@@ -158,8 +158,8 @@ def _location_reason(candidate: MatchCandidate) -> str:
     return f"Different city: job in {shown}{place}"
 
 
-def _salary_reason(candidate: MatchCandidate) -> str:
-    wanted, offered = candidate.resume.salary, candidate.job.effective_salary
+def _salary_reason(pair: MatchPair) -> str:
+    wanted, offered = pair.resume.salary, pair.job.effective_salary
     if annual_range(wanted) is None:
         return "Salary not compared: no expectation stated"
     if offered is None or annual_range(offered) is None:
@@ -196,38 +196,38 @@ def _semantic_reason(similarity: float) -> str:
     return f"Resume text is {closeness} related to the job description (similarity {similarity:.2f})"
 
 
-def reverse_score(reranked: RerankedMatch, candidate: MatchCandidate) -> float:
+def reverse_score(reranked: RerankedMatch, pair: MatchPair) -> float:
     """0..1: salary, location and role seen from the candidate's side (scoring.REVERSE_WEIGHTS).
 
     The role part uses the candidate's desired roles when given, else the titles on the resume.
     """
     features = reranked.features
-    roles = candidate.resume.desired_roles
-    role_fit = title_similarity(roles, candidate.job.titles) if roles else features["title"]
+    roles = pair.resume.desired_roles
+    role_fit = title_similarity(roles, pair.job.titles) if roles else features["title"]
     parts = {"salary": features["salary"], "location": features["location"], "title": role_fit}
     return sum(scoring.REVERSE_WEIGHTS[name] * value for name, value in parts.items())
 
 
-def score_match(reranked: RerankedMatch, candidate: MatchCandidate, *,
+def score_match(reranked: RerankedMatch, pair: MatchPair, *,
                 redact_personal_data: bool = True) -> MatchAnalysis:
     """The recruiter-facing analysis of one reranked pair (see the module docstring)."""
-    if (reranked.resume_id, reranked.job_id) != (candidate.resume.id, candidate.job.id):
+    if (reranked.resume_id, reranked.job_id) != (pair.resume.id, pair.job.id):
         raise ValueError(
             f"reranked match {reranked.resume_id}/{reranked.job_id} does not belong to "
-            f"candidate {candidate.resume.id}/{candidate.job.id}"
+            f"pair {pair.resume.id}/{pair.job.id}"
         )
     features = reranked.features
     reasons = [
-        *_skill_reasons(candidate),
-        _experience_reason(candidate),
-        _title_reason(candidate, features["title"]),
-        _location_reason(candidate),
-        _salary_reason(candidate),
+        *_skill_reasons(pair),
+        _experience_reason(pair),
+        _title_reason(pair, features["title"]),
+        _location_reason(pair),
+        _salary_reason(pair),
         _semantic_reason(features["semantic"]),
     ]
     if "cross_encoder" in features:
         reasons.append(f"Cross-encoder relevance {features['cross_encoder']:.2f}")
-    fields = candidate.resume.fields
+    fields = pair.resume.fields
     score = _percent(reranked.score)
     return MatchAnalysis(
         resume_id=reranked.resume_id,
@@ -235,7 +235,7 @@ def score_match(reranked: RerankedMatch, candidate: MatchCandidate, *,
         score=score,
         band=_band(score),
         breakdown={name: _percent(value) for name, value in features.items()},
-        reverse_score=_percent(reverse_score(reranked, candidate)),
+        reverse_score=_percent(reverse_score(reranked, pair)),
         matched_skills=list(reranked.matched_skills),
         missing_required_skills=list(reranked.missing_required_skills),
         missing_nice_skills=list(reranked.missing_nice_skills),
@@ -250,5 +250,5 @@ class MatchScoringAnalyzer:
     name = "match_scoring"
     implementation = IMPLEMENTATION
 
-    def analyze(self, reranked: RerankedMatch, candidate: MatchCandidate) -> MatchAnalysis:
-        return score_match(reranked, candidate)
+    def analyze(self, reranked: RerankedMatch, pair: MatchPair) -> MatchAnalysis:
+        return score_match(reranked, pair)

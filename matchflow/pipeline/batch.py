@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matchflow.domain import ChainSpec, DocumentKind
-from matchflow.rerank import JobSide, MatchCandidate, RerankedMatch, ResumeSide
+from matchflow.rerank import JobSide, MatchPair, RerankedMatch, ResumeSide
 
 
 @dataclass
@@ -25,7 +25,7 @@ class MatchBatch:
     jobs: dict[int, JobSide] = field(default_factory=dict)
     owners: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)  # doc -> (candidate, job)
     answers: dict[int, dict[str, str]] = field(default_factory=dict)  # query resume -> free-text answers
-    ranked: dict[int, list[tuple[RerankedMatch, MatchCandidate]]] = field(default_factory=dict)
+    ranked: dict[int, list[tuple[RerankedMatch, MatchPair]]] = field(default_factory=dict)
     results: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     analyses: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)

@@ -15,7 +15,7 @@ from matchflow.scoring import DEFAULT_WEIGHTS
 if TYPE_CHECKING:
     from matchflow.settings import Settings
 
-RETRIEVAL_POOL = 50  # candidates per retriever handed to the reranker
+RETRIEVAL_POOL = 50  # targets per retriever handed to the reranker
 
 
 @dataclass(frozen=True)

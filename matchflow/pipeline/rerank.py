@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from matchflow.pipeline.batch import MatchBatch
 from matchflow.pipeline.config import MatchConfig
-from matchflow.rerank import CrossEncoderScorer, MatchCandidate, rerank
+from matchflow.rerank import CrossEncoderScorer, MatchPair, rerank
 from storage.matches import skill_document_frequencies
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def rerank_matches(batch: MatchBatch, *, config: MatchConfig, skill_idf: dict[st
         pairs = []
         for target_id in batch.pools.get(query_id, []):
             resume_id, job_id = batch.resume_and_job(query_id, target_id)
-            pairs.append(MatchCandidate(resume=batch.resumes[resume_id], job=batch.jobs[job_id],
+            pairs.append(MatchPair(resume=batch.resumes[resume_id], job=batch.jobs[job_id],
                                         retrieval_similarity=max(0.0, batch.similarity.get((query_id, target_id),
                                                                                            0.0))))
         by_pair = {(p.resume.id, p.job.id): p for p in pairs}

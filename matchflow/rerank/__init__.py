@@ -10,7 +10,7 @@ is blended in with `cross_encoder_weight`; it is the heavier, GPU-friendly path.
 
 Modules, one concept each:
 
-    sides.py          ResumeSide, JobSide, MatchCandidate (inputs) and RerankedMatch (output)
+    sides.py          ResumeSide, JobSide, MatchPair (inputs) and RerankedMatch (output)
     skills.py         skill IDF, coverage and the matched/missing comparison
     titles.py         title similarity and the job's seniority
     experience.py     years vs the level asked for
@@ -27,7 +27,7 @@ from matchflow.rerank.features import compute_features, semantic_score
 from matchflow.rerank.location import location_fit
 from matchflow.rerank.ranking import rerank
 from matchflow.rerank.salary import annual_range, salary_fit
-from matchflow.rerank.sides import JobSide, MatchCandidate, RerankedMatch, ResumeSide
+from matchflow.rerank.sides import JobSide, MatchPair, RerankedMatch, ResumeSide
 from matchflow.rerank.skills import SkillComparison, compare_skills, compute_skill_idf, skill_coverage
 from matchflow.rerank.titles import infer_seniority, title_similarity
 from matchflow.taxonomy.places import city_part, normalise_city
@@ -36,7 +36,7 @@ from matchflow.textrules.work_mode import answer_work_mode as remote_mode
 __all__ = [
     "CrossEncoderScorer",
     "JobSide",
-    "MatchCandidate",
+    "MatchPair",
     "RerankedMatch",
     "ResumeSide",
     "SkillComparison",

@@ -13,7 +13,7 @@ from matchflow import scoring
 from matchflow.rerank.experience import experience_fit
 from matchflow.rerank.location import location_fit
 from matchflow.rerank.salary import salary_fit
-from matchflow.rerank.sides import MatchCandidate
+from matchflow.rerank.sides import MatchPair
 from matchflow.rerank.skills import compare_skills, resume_skills, skill_coverage
 from matchflow.rerank.titles import infer_seniority, title_similarity
 
@@ -30,15 +30,15 @@ def semantic_score(retrieval_similarity: float, section_similarity: float | None
 
 
 def compute_features(
-    candidate: MatchCandidate, skill_idf: Mapping[str, float] | None = None,
+    pair: MatchPair, skill_idf: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
     """The seven feature values of one pair, each in [0, 1], keyed by scoring.FEATURES."""
-    skills = compare_skills(candidate)
-    have = resume_skills(candidate)
-    resume, job = candidate.resume, candidate.job
+    skills = compare_skills(pair)
+    have = resume_skills(pair)
+    resume, job = pair.resume, pair.job
     title = title_similarity([*resume.fields.titles, *resume.desired_roles], job.titles)
     return {
-        "semantic": semantic_score(candidate.retrieval_similarity, candidate.section_similarity),
+        "semantic": semantic_score(pair.retrieval_similarity, pair.section_similarity),
         "required_skills": skill_coverage(have, skills.required, skill_idf),
         "nice_skills": skill_coverage(have, skills.nice, skill_idf),
         "title": title,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from matchflow.rerank.cross_encoder import CrossEncoderScorer
 from matchflow.rerank.features import compute_features
-from matchflow.rerank.sides import MatchCandidate, RerankedMatch
+from matchflow.rerank.sides import MatchPair, RerankedMatch
 from matchflow.rerank.skills import compare_skills
 from matchflow.scoring import CROSS_ENCODER_WEIGHT, DEFAULT_WEIGHTS, FEATURES, validate_weights
 
@@ -18,7 +18,7 @@ __all__ = ["rerank"]
 
 
 def rerank(
-    candidates: list[MatchCandidate], *, weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    pairs: list[MatchPair], *, weights: Mapping[str, float] = DEFAULT_WEIGHTS,
     skill_idf: Mapping[str, float] | None = None, cross_encoder: CrossEncoderScorer | None = None,
     cross_encoder_weight: float = CROSS_ENCODER_WEIGHT,
 ) -> list[RerankedMatch]:
@@ -32,18 +32,18 @@ def rerank(
     if not 0.0 <= cross_encoder_weight <= 1.0:
         raise ValueError(f"cross_encoder_weight must be within [0, 1], got {cross_encoder_weight}")
     relevance = None
-    if cross_encoder is not None and candidates:
-        relevance = cross_encoder.score([(c.job.text, c.resume.text) for c in candidates])
+    if cross_encoder is not None and pairs:
+        relevance = cross_encoder.score([(p.job.text, p.resume.text) for p in pairs])
     results: list[RerankedMatch] = []
-    for index, candidate in enumerate(candidates):
-        features = compute_features(candidate, skill_idf)
+    for index, pair in enumerate(pairs):
+        features = compute_features(pair, skill_idf)
         score = sum(normalised[name] * features[name] for name in FEATURES)
         if relevance is not None:
             features["cross_encoder"] = float(relevance[index])
             score = (1 - cross_encoder_weight) * score + cross_encoder_weight * features["cross_encoder"]
-        skills = compare_skills(candidate)
+        skills = compare_skills(pair)
         results.append(RerankedMatch(
-            resume_id=candidate.resume.id, job_id=candidate.job.id, score=min(1.0, max(0.0, score)),
+            resume_id=pair.resume.id, job_id=pair.job.id, score=min(1.0, max(0.0, score)),
             features={k: round(v, 6) for k, v in features.items()}, matched_skills=skills.matched,
             missing_required_skills=skills.missing_required, missing_nice_skills=skills.missing_nice,
         ))

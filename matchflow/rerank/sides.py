@@ -14,7 +14,7 @@ from matchflow.domain import ExtractedFields, SalaryRange
 from matchflow.scoring import SCORING_VERSION
 from matchflow.textrules.work_mode import answer_work_mode
 
-__all__ = ["JobSide", "MatchCandidate", "RerankedMatch", "ResumeSide"]
+__all__ = ["JobSide", "MatchPair", "RerankedMatch", "ResumeSide"]
 
 
 @dataclass
@@ -69,7 +69,7 @@ class JobSide:
 
 
 @dataclass
-class MatchCandidate:
+class MatchPair:
     """One resume-job pair from the vector search, with its cosine similarities (0..1)."""
 
     resume: ResumeSide

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from matchflow.domain import SkillHit
-from matchflow.rerank.sides import MatchCandidate
+from matchflow.rerank.sides import MatchPair
 from matchflow.scoring import NEUTRAL
 
 __all__ = ["SkillComparison", "compare_skills", "compute_skill_idf", "resume_skills", "skill_coverage"]
@@ -71,17 +71,17 @@ class SkillComparison:
     nice: list[str]
 
 
-def resume_skills(candidate: MatchCandidate) -> list[str]:
+def resume_skills(pair: MatchPair) -> list[str]:
     """The resume's skill names, one per skill (first spelling kept)."""
-    return _unique(candidate.resume.fields.skills)
+    return _unique(pair.resume.fields.skills)
 
 
-def compare_skills(candidate: MatchCandidate) -> SkillComparison:
+def compare_skills(pair: MatchPair) -> SkillComparison:
     """The job's required/nice skills (its general skills when none are marked) vs the resume's."""
-    required = _unique(candidate.job.fields.required_skills) or _unique(candidate.job.fields.skills)
+    required = _unique(pair.job.fields.required_skills) or _unique(pair.job.fields.skills)
     required_keys = {_key(s) for s in required}
-    nice = [s for s in _unique(candidate.job.fields.nice_to_have_skills) if _key(s) not in required_keys]
-    have = {_key(s) for s in resume_skills(candidate)}
+    nice = [s for s in _unique(pair.job.fields.nice_to_have_skills) if _key(s) not in required_keys]
+    have = {_key(s) for s in resume_skills(pair)}
     return SkillComparison(
         matched=[s for s in [*required, *nice] if _key(s) in have],
         missing_required=[s for s in required if _key(s) not in have],

@@ -2,8 +2,8 @@
 mapper (checking that a form answer is one address), so both accept and reject the same addresses.
 
 The rule is the extractor's, the stricter of the two copies there were: a local part of word characters,
-``.``, ``+``, ``-`` (and an inner ``'``, as in o'brien@, which the form check used to accept); ASCII domain
-labels; a top-level domain of 2-24 letters.
+``.``, ``+``, ``-`` (and an inner ``'``, as in o'brien@, which the form check used to accept); domain labels
+of letters (any script: ivan@почта.рф is an address), digits and ``-``; a top-level domain of 2-24 letters.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 __all__ = ["EMAIL", "is_email"]
 
 # An apostrophe may sit inside the local part (o'brien@...), never lead it, so a quoted 'a@b.com' still reads.
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+-][\w.+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-][\w.+'-]*@(?:[^\W_]|-)+(?:\.(?:[^\W_]|-)+)*\.[^\W\d_]{2,24}\b")
 
 
 def is_email(text: str) -> bool:

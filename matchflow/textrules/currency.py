@@ -40,7 +40,11 @@ CURRENCY_WORDS: dict[str, str] = {
 # come out as 12 or 1500 rupees, so the rarer signs stay out of prose.
 PROSE_CURRENCY = r"(?:\$|€|£|₽|us\$|usd|eur|euros?|gbp|rub|rur|руб(?:лей|ля)?\.?|р\.|dollars|долл\.?|евро)"
 
-_WORD_STARTS = {word: re.compile(rf"(?<![a-zа-я]){re.escape(word)}") for word in CURRENCY_WORDS}
+# Stems match a word starting with them (руб -> рублей, долл -> доллары); every other name or code must be a
+# whole word, so "европейский" is not euros and "rural" is not roubles.
+_STEMS = frozenset({"долл", "руб"})
+_WORD_STARTS = {word: re.compile(rf"(?<![a-zа-яё]){re.escape(word)}" + ("" if word in _STEMS else r"(?![a-zа-яё])"))
+                for word in CURRENCY_WORDS}
 
 
 def currency_code(token: str) -> str | None:
@@ -50,7 +54,7 @@ def currency_code(token: str) -> str | None:
 
 
 def find_currency(text: str) -> str | None:
-    """An ISO code from a sign anywhere in `text`, else from a word starting with a name or code.
+    """An ISO code from a sign anywhere in `text`, else from a name or code written as a word (or a stem).
 
     Meant for short answers where a currency is expected ("EUR", "100k евро", "рублей"): in prose the
     codes that are also words would misfire, which is what `PROSE_CURRENCY` is for.

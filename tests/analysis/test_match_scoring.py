@@ -7,17 +7,17 @@ import pytest
 from matchflow.analysis import Analyzer, default_analyzers
 from matchflow.analysis.match_scoring import format_salary, score_match
 from matchflow.domain import SalaryRange
-from matchflow.rerank import MatchCandidate, rerank
+from matchflow.rerank import MatchPair, rerank
 from matchflow.scoring import FEATURES, SCORING_VERSION
 from tests.rerank.builders import make_candidate, usd
 
 
-def _analyse(candidate: MatchCandidate):
+def _analyse(candidate: MatchPair):
     [reranked] = rerank([candidate])
     return reranked, score_match(reranked, candidate)
 
 
-def _berlin_senior(**overrides) -> MatchCandidate:
+def _berlin_senior(**overrides) -> MatchPair:
     values = dict(
         resume_skills=("Python", "Django", "PostgreSQL", "Redis", "Docker", "AWS"),
         required=("Python", "Django", "PostgreSQL", "Redis", "Docker", "Kubernetes"),

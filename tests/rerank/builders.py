@@ -1,9 +1,9 @@
-"""MatchCandidate pairs built straight from fields (no parsing, no taxonomy) for rerank and analysis tests."""
+"""MatchPair pairs built straight from fields (no parsing, no taxonomy) for rerank and analysis tests."""
 
 from __future__ import annotations
 
 from matchflow.domain import ExtractedFields, SalaryRange, SkillHit
-from matchflow.rerank import JobSide, MatchCandidate, ResumeSide
+from matchflow.rerank import JobSide, MatchPair, ResumeSide
 
 
 def usd(
@@ -25,7 +25,7 @@ def make_candidate(
     offered: SalaryRange | None = None, similarity: float = 0.5, section_similarity: float | None = None,
     resume_text: str = "", job_text: str = "", desired_roles: tuple[str, ...] = (),
     person_name: str | None = None, emails: tuple[str, ...] = (), phones: tuple[str, ...] = (),
-) -> MatchCandidate:
+) -> MatchPair:
     resume = ResumeSide(
         id=resume_id,
         fields=ExtractedFields(
@@ -42,5 +42,5 @@ def make_candidate(
         ),
         text=job_text, title=job_title, location=job_location, remote=job_remote, salary=offered,
     )
-    return MatchCandidate(resume=resume, job=job, retrieval_similarity=similarity,
+    return MatchPair(resume=resume, job=job, retrieval_similarity=similarity,
                           section_similarity=section_similarity)
