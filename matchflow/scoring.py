@@ -1,6 +1,6 @@
 """Every number that shapes a match score, named in one place so docs and stored results can cite them.
 
-Bump SCORING_VERSION whenever a value here (or a feature formula in rerank.py) changes: each stored
+Bump SCORING_VERSION whenever a value here (or a feature formula in matchflow/rerank/) changes: each stored
 match result records the version it was scored with, so old and new scores are never mixed up.
 """
 
@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 SCORING_VERSION = "2026.11-2"
 
-# Category weights of the feature reranker (rerank.py); they sum to 1. Users may pass their own:
+# Category weights of the feature reranker (matchflow/rerank/); they sum to 1. Users may pass their own:
 # unknown names are rejected, the rest renormalised (validate_weights below).
 DEFAULT_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({
     "semantic": 0.30,  # cosine similarity of the document (and section) vectors
