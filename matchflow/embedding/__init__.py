@@ -16,6 +16,9 @@ The one public surface is this package; its modules, one concept each:
     loading.py       models and sessions loaded once per process
     chunking.py      texts -> token windows; window vectors -> document and section vectors
     embedder.py      `Embedder`: load, embed texts, embed whole documents
+
+Nothing here reads the settings: callers pass the cache folder (`cache_dir`, the pipeline's
+EmbedConfig.cache_dir) that the ONNX backends and `auto` on a CPU need.
 """
 
 from matchflow.embedding.auto_choice import (
@@ -52,7 +55,6 @@ from matchflow.embedding.onnx_export import (
     ONNX_FILES,
     ONNX_INPUTS,
     ONNX_RECIPE,
-    default_cache_dir,
     ensure_onnx_export,
     export_onnx,
     model_inputs,
@@ -90,7 +92,6 @@ __all__ = [
     "calibration_texts",
     "choice_key",
     "compute_model_revision",
-    "default_cache_dir",
     "ensure_onnx_export",
     "expected_revision",
     "export_onnx",

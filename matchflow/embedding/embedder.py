@@ -30,7 +30,6 @@ from matchflow.embedding.chunking import (
     split_windows,
 )
 from matchflow.embedding.loading import CACHE_LOCK, LoadedModel, load_model, onnx_transformer
-from matchflow.embedding.onnx_export import default_cache_dir
 from matchflow.embedding.onnx_runtime import OnnxTransformer
 from matchflow.embedding.source import DEFAULT_EMBED_MODEL
 
@@ -62,8 +61,9 @@ class Embedder:
         """Load (or reuse) the model; `device` is auto|cpu|cuda, `backend` auto|torch|onnx|onnx-int8.
 
         The ONNX backends run on CPU (`device` auto means cpu for them); their files are exported on
-        first use into `cache_dir` (default MATCHFLOW_HOME/models). `auto` is torch on a GPU, and on a
-        CPU the backend that the cached calibration of this machine found fastest and close enough.
+        first use into `cache_dir`, which they and `auto` on a CPU need (the pipeline passes its
+        EmbedConfig.cache_dir, MATCHFLOW_HOME/models). `auto` is torch on a GPU, and on a CPU the backend
+        that the cached calibration of this machine found fastest and close enough.
         """
         backend = validate_backend(backend)
         if batch_size < 1:
@@ -75,13 +75,16 @@ class Embedder:
         else:
             resolved_device = pick_device(device)
         cache = Path(cache_dir) if cache_dir is not None else None
+        if cache is None and (backend in ONNX_BACKENDS or (backend == "auto" and resolved_device == "cpu")):
+            raise ValueError(f"embedding backend {backend!r} on a CPU keeps its ONNX export and calibration in a "
+                             "cache folder: pass cache_dir (the pipeline passes EmbedConfig.cache_dir)")
         with CACHE_LOCK:
             loaded = load_model(model_name, resolved_device)
             if backend == "auto":
                 backend = "torch" if resolved_device != "cpu" else _auto_backend(model_name, loaded, cache)
             onnx = None
             if backend in ONNX_BACKENDS:
-                onnx = onnx_transformer(model_name, loaded, backend, cache or default_cache_dir())
+                onnx = onnx_transformer(model_name, loaded, backend, cache)
         return cls(model_name, loaded, resolved_device, batch_size, backend=backend, onnx=onnx)
 
     @property
@@ -212,17 +215,16 @@ class Embedder:
         return split_windows(texts, encoded["input_ids"], encoded["offset_mapping"], window=window, overlap=overlap)
 
 
-def _auto_backend(model_name: str, loaded: LoadedModel, cache_dir: Path | None) -> str:
+def _auto_backend(model_name: str, loaded: LoadedModel, cache_dir: Path) -> str:
     """The backend `auto` means on this CPU for this model (caller holds the lock): see `choose_backend`."""
-    cache = cache_dir or default_cache_dir()
 
     def measure() -> dict:
         embedders = {
             name: Embedder(model_name, loaded, "cpu", 16, backend=name,
-                           onnx=onnx_transformer(model_name, loaded, name, cache) if name in ONNX_BACKENDS
+                           onnx=onnx_transformer(model_name, loaded, name, cache_dir) if name in ONNX_BACKENDS
                            else None)
             for name in BACKENDS
         }
         return calibrate({n: e.embed_texts for n, e in embedders.items()}, calibration_texts())
 
-    return choose_backend(model_name, loaded.revision, cache, measure)
+    return choose_backend(model_name, loaded.revision, cache_dir, measure)

@@ -8,8 +8,8 @@ makes the int8 copy, and sentence-transformers' own tokenizer, pooling and norma
 around it, so only the transformer forward changes.
 
 The exported files are built once, offline, from the installed model into
-`<cache_dir>/<name>-<revision>-onnx-r<recipe>/` (default MATCHFLOW_HOME/models), under a file lock
-and with an atomic rename, so two processes never see half a folder.
+`<cache_dir>/<name>-<revision>-onnx-r<recipe>/` (the pipeline's cache_dir is MATCHFLOW_HOME/models), under a
+file lock and with an atomic rename, so two processes never see half a folder.
 """
 
 from __future__ import annotations
@@ -39,13 +39,6 @@ if TYPE_CHECKING:
 ONNX_RECIPE = 1
 ONNX_FILES = {"onnx": "model.onnx", "onnx-int8": "model_int8.onnx"}
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-
-
-def default_cache_dir() -> Path:
-    """`MATCHFLOW_HOME/models`, where exported models and the auto choice live."""
-    from matchflow.settings import get_settings
-
-    return get_settings().home / "models"
 
 
 def onnx_dir(cache_dir: Path, model_name: str, weights_revision: str) -> Path:

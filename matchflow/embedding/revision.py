@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from matchflow.devices import pick_device
 from matchflow.embedding.auto_choice import remembered_choice
 from matchflow.embedding.backends import backend_revision, validate_backend
-from matchflow.embedding.onnx_export import default_cache_dir
 from matchflow.embedding.source import resolve_model_source
 
 if TYPE_CHECKING:  # sentence-transformers pulls in torch: import it only when a model is loaded
@@ -117,7 +116,8 @@ def expected_revision(model_name: str, *, backend: str = "torch", device: str = 
     """The revision `Embedder.load(...)` with these arguments would record, without loading the weights.
 
     None when it cannot be known yet: the weights' revision is unknown (a hub model not in the cache), or
-    backend `auto` on a CPU whose calibration has not run (the first load measures it).
+    backend `auto` on a CPU whose calibration has not run (the first load measures it). `cache_dir` is
+    where that calibration is kept; it is needed only for `auto` on a CPU.
     """
     weights = compute_model_revision(resolve_model_source(model_name))
     if weights == "unknown":
@@ -128,7 +128,10 @@ def expected_revision(model_name: str, *, backend: str = "torch", device: str = 
         if not on_cpu:
             backend = "torch"
         else:
-            backend = remembered_choice(model_name, weights, Path(cache_dir or default_cache_dir()))
+            if cache_dir is None:
+                raise ValueError("embedding backend 'auto' on a CPU reads its calibration from a cache folder: "
+                                 "pass cache_dir (the pipeline passes EmbedConfig.cache_dir)")
+            backend = remembered_choice(model_name, weights, Path(cache_dir))
             if backend is None:
                 return None
     return backend_revision(weights, backend)
