@@ -15,14 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from matchflow.pipeline.match import RETRIEVAL_POOL, MatchConfig, rerank_matches, search_matches, skill_idf
 from matchflow.settings import get_settings
-from storage.models import Document, EmbeddingModel
+from storage.evaluation import document_texts
 from storage.search import vector_candidates
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from storage.models import EmbeddingModel
 
 RANKERS = ("pipeline", "bm25", "vector")
 TARGET_KIND = {"A": "job", "B": "resume"}  # chain A: jobs for a resume; chain B: resumes for a job
@@ -81,9 +84,7 @@ def rank_bm25(session: Session, *, chain: str, model: EmbeddingModel, query_ids:
     """Okapi BM25 of each query's whole text against the targets' texts (IDF over those targets)."""
     from rank_bm25 import BM25Okapi
 
-    rows = dict(((doc_id, (text, language)) for doc_id, text, language in session.execute(
-        sa.select(Document.id, Document.text, Document.language).where(
-            Document.id.in_(set(query_ids) | set(target_ids))))))
+    rows = document_texts(session=session, document_ids=set(query_ids) | set(target_ids))
     targets = [t for t in target_ids if t in rows]
     if not targets:
         return {q: [] for q in query_ids}

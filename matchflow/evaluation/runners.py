@@ -13,9 +13,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any
 
 from matchflow.domain import DocumentKind
 from matchflow.embedding import Embedder
@@ -35,14 +33,18 @@ from matchflow.evaluation.store import (
     ingest_files,
     ingest_items,
     open_store,
-    read_only_session,
+    resume_texts,
     scope,
     searchable_documents,
+    status_counts,
 )
 from matchflow.settings import get_settings
 from matchflow.sources.base import IncomingDocument
 from storage.db import session_scope
-from storage.models import Document
+from storage.evaluation import read_only_session
+
+if TYPE_CHECKING:
+    from storage.models import Document
 
 VARIANTS = ("full", "no-first-line")
 DIRECTIONS = {"job_to_resumes": "B", "resume_to_jobs": "A"}
@@ -77,9 +79,7 @@ def posting_items(postings: list[Posting]) -> list[IncomingDocument]:
 def _stripped_resume_items(full: EvalStore, resumes: list[LabelledResume]) -> list[IncomingDocument]:
     """The full corpus's parsed resume texts without their first line, as text documents."""
     by_path = {str(r.path.resolve()): r for r in resumes}
-    with session_scope(full.engine) as session:
-        rows = session.execute(sa.select(Document.source_path, Document.text).where(
-            Document.kind == "resume", Document.source_path.in_(list(by_path)), Document.text.is_not(None))).all()
+    rows = resume_texts(full, list(by_path))
     items = []
     for path, text in sorted(rows):
         resume = by_path[path]
@@ -119,13 +119,6 @@ def _newest(documents: list[Document], labels: dict[str, str]) -> dict[int, str]
     return {document_id: labels[key] for key, document_id in latest.items()}
 
 
-def _status_counts(store: EvalStore) -> dict[str, int]:
-    with session_scope(store.engine) as session:
-        rows = session.execute(sa.select(Document.kind, Document.status, sa.func.count()).group_by(
-            Document.kind, Document.status)).all()
-    return {f"{kind}:{status}": count for kind, status, count in rows}
-
-
 def build_category_corpus(home: Path, variant: str, resumes: list[LabelledResume], postings: list[Posting],
                           embedder: Embedder, log: Log = _quiet) -> Corpus:
     """Fill `<home>/categories-<variant>` through the pipeline (idempotent) and label its documents."""
@@ -147,7 +140,7 @@ def build_category_corpus(home: Path, variant: str, resumes: list[LabelledResume
     log(f"{store.name}: {len(resume_label)} resumes and {len(job_label)} postings searchable "
         f"({time.perf_counter() - started:.0f} s)")
     return Corpus(store=store, model=model, resume_label=resume_label, job_label=job_label,
-                  skipped=_status_counts(store))
+                  skipped=status_counts(store))
 
 
 # ---------------------------------------------------------------- category retrieval
@@ -249,7 +242,7 @@ def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, k: int = HIRES_
                               "backend": embedder.backend, "weights": get_settings().match_weights,
                               "vacancies": len(vacancies), "resumes": len(resumes),
                               "searchable_resumes": len(resume_doc),
-                              "documents": _status_counts(store), "rankers": {}}
+                              "documents": status_counts(store), "rankers": {}}
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in RANKERS}
     for number, vacancy in enumerate(vacancies, start=1):
         query = doc_of_vacancy.get(vacancy.key)
