@@ -7,18 +7,18 @@
               document language; the whole query document is the query
 
 All three see the same targets: the pipeline and vector rankers through the search filters `store.scope`
-sets, BM25 through the target ids it is given.
+sets, BM25 through the target ids it is given. The pipeline ranker scores with the weights the entry
+point read from the settings (`ranker_functions(weights=...)`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from matchflow.pipeline.match import RETRIEVAL_POOL, MatchConfig, rerank_matches, search_matches, skill_idf
-from matchflow.settings import get_settings
 from storage.evaluation import document_texts
 from storage.search import vector_candidates
 
@@ -36,9 +36,9 @@ Ranker = Callable[..., Ranking]
 
 
 def rank_pipeline(session: Session, *, chain: str, model: EmbeddingModel, query_ids: list[int],
-                  target_ids: list[int], k: int) -> Ranking:
-    """Hybrid retrieval + rerank, batch by batch, keeping the top k of each query (the user's score weights)."""
-    config = MatchConfig(top_k=k, pool=max(RETRIEVAL_POOL, k), weights=get_settings().match_weights)
+                  target_ids: list[int], k: int, weights: Mapping[str, float]) -> Ranking:
+    """Hybrid retrieval + rerank, batch by batch, keeping the top k of each query (`weights`: the user's)."""
+    config = MatchConfig(top_k=k, pool=max(RETRIEVAL_POOL, k), weights=dict(weights))
     idf = skill_idf(session=session)
     found: Ranking = {}
     for start in range(0, len(query_ids), QUERY_BATCH):
@@ -97,4 +97,6 @@ def rank_bm25(session: Session, *, chain: str, model: EmbeddingModel, query_ids:
     return found
 
 
-RANKER_FUNCTIONS: dict[str, Ranker] = {"pipeline": rank_pipeline, "bm25": rank_bm25, "vector": rank_vector}
+def ranker_functions(*, weights: Mapping[str, float]) -> dict[str, Ranker]:
+    """The rankers by name, all called alike; the pipeline's reranks with `weights` (settings.match_weights)."""
+    return {"pipeline": partial(rank_pipeline, weights=weights), "bm25": rank_bm25, "vector": rank_vector}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from matchflow.evaluation.datasets import (
     resume_labels,
     talent_match,
 )
-from matchflow.evaluation.rankers import RANKER_FUNCTIONS, RANKERS
+from matchflow.evaluation.rankers import RANKERS, ranker_functions
 from matchflow.evaluation.store import (
     EvalStore,
     Log,
@@ -38,7 +39,6 @@ from matchflow.evaluation.store import (
     searchable_documents,
     status_counts,
 )
-from matchflow.settings import get_settings
 from matchflow.sources.base import IncomingDocument
 from storage.db import session_scope
 from storage.evaluation import read_only_session
@@ -168,8 +168,10 @@ def _score_direction(ranking: dict[int, list[int]], query_label: dict[int, str],
                      "categories": len(table), "queries": sum(row["queries"] for row in table.values())}}
 
 
-def evaluate_corpus(corpus: Corpus, *, k: int, rankers: tuple[str, ...] = RANKERS) -> dict[str, Any]:
-    """Every ranker in both directions over one corpus."""
+def evaluate_corpus(corpus: Corpus, *, k: int, weights: Mapping[str, float],
+                    rankers: tuple[str, ...] = RANKERS) -> dict[str, Any]:
+    """Every ranker in both directions over one corpus (`weights`: the pipeline ranker's score weights)."""
+    functions = ranker_functions(weights=weights)
     resume_ids, job_ids = sorted(corpus.resume_label), sorted(corpus.job_label)
     report: dict[str, Any] = {}
     with read_only_session(corpus.store.engine) as session:
@@ -181,29 +183,33 @@ def evaluate_corpus(corpus: Corpus, *, k: int, rankers: tuple[str, ...] = RANKER
             report[direction] = {}
             for name in rankers:
                 started = time.perf_counter()
-                ranking = RANKER_FUNCTIONS[name](session, chain=chain, model=corpus.model, query_ids=queries,
-                                                 target_ids=targets, k=k)
+                ranking = functions[name](session, chain=chain, model=corpus.model, query_ids=queries,
+                                          target_ids=targets, k=k)
                 scored = _score_direction(ranking, query_label, target_label, k)
                 scored["seconds"] = round(time.perf_counter() - started, 2)
                 report[direction][name] = scored
     return report
 
 
-def run_categories(data_dir: Path, home: Path, embedder: Embedder, *, limit_resumes: int | None = None,
-                   categories: list[str] | None = None, postings_per_category: int | None = None,
-                   variants: tuple[str, ...] = VARIANTS, k: int = 10, log: Log = _quiet) -> dict[str, Any]:
-    """Category retrieval both ways, per variant; `limit_resumes` takes the first N resumes of each category."""
+def run_categories(data_dir: Path, home: Path, embedder: Embedder, *, weights: Mapping[str, float],
+                   limit_resumes: int | None = None, categories: list[str] | None = None,
+                   postings_per_category: int | None = None, variants: tuple[str, ...] = VARIANTS, k: int = 10,
+                   log: Log = _quiet) -> dict[str, Any]:
+    """Category retrieval both ways, per variant; `limit_resumes` takes the first N resumes of each category.
+
+    `weights` are the pipeline ranker's score weights (the entry point passes settings.match_weights).
+    """
     resumes = resume_labels(data_dir, categories=categories, per_category=limit_resumes)
     postings = category_postings(data_dir, per_category=postings_per_category, categories=categories)
     report: dict[str, Any] = {"dataset": "categories", "k": k, "model": embedder.model_name,
-                              "backend": embedder.backend, "weights": get_settings().match_weights,
+                              "backend": embedder.backend, "weights": dict(weights),
                               "resumes": len(resumes), "postings": len(postings),
                               "postings_per_category": _count(p.category for p in postings), "variants": {}}
     for variant in ("full", *[v for v in variants if v != "full"]):  # the stripped copy is made from the full one
         corpus = build_category_corpus(home, variant, resumes, postings, embedder, log)
         if variant not in variants:
             continue
-        result = evaluate_corpus(corpus, k=k)
+        result = evaluate_corpus(corpus, k=k, weights=weights)
         result["searchable"] = {"resumes": len(corpus.resume_label), "postings": len(corpus.job_label)}
         result["documents"] = corpus.skipped
         report["variants"][variant] = result
@@ -220,9 +226,13 @@ def _count(labels) -> dict[str, int]:
 # ---------------------------------------------------------------- hire prediction
 
 
-def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, k: int = HIRES_K,
+def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, weights: Mapping[str, float], k: int = HIRES_K,
               log: Log = _quiet) -> dict[str, Any]:
-    """Per vacancy, rank its own resumes; ROC AUC (hired above rejected) and nDCG@k of the hired ones."""
+    """Per vacancy, rank its own resumes; ROC AUC (hired above rejected) and nDCG@k of the hired ones.
+
+    `weights` are the pipeline ranker's score weights (the entry point passes settings.match_weights).
+    """
+    functions = ranker_functions(weights=weights)
     vacancies = talent_match(data_dir)
     store = open_store(home, "hires")
     resumes = [r for v in vacancies for r in v.resumes]
@@ -239,7 +249,7 @@ def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, k: int = HIRES_
     doc_of_resume = {key: doc for doc, key in resume_doc.items()}
     doc_of_vacancy = {key: doc for doc, key in vacancy_doc.items()}
     report: dict[str, Any] = {"dataset": "hires", "k": k, "model": embedder.model_name,
-                              "backend": embedder.backend, "weights": get_settings().match_weights,
+                              "backend": embedder.backend, "weights": dict(weights),
                               "vacancies": len(vacancies), "resumes": len(resumes),
                               "searchable_resumes": len(resume_doc),
                               "documents": status_counts(store), "rankers": {}}
@@ -258,8 +268,8 @@ def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, k: int = HIRES_
                     scope(session, resume_ids=own_ids, job_ids=[query])
                     # BM25's IDF comes from every resume of the set; the filters keep the others out of
                     # the pipeline's and the vector search, and the list is cut to the vacancy's own below
-                    ranked = RANKER_FUNCTIONS[name](session, chain="B", model=model, query_ids=[query],
-                                                    target_ids=sorted(resume_doc), k=len(resume_doc)).get(query, [])
+                    ranked = functions[name](session, chain="B", model=model, query_ids=[query],
+                                             target_ids=sorted(resume_doc), k=len(resume_doc)).get(query, [])
                 ranked = [doc for doc in ranked if doc in set(own_ids)]
                 scores = metrics.ranking_scores(ranked, own_ids)
                 row["roc_auc"] = metrics.roc_auc([scores[d] for d in own_ids], [d in hired for d in own_ids])
