@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
+from matchflow.evaluation.ranker_names import RANKERS as RANKERS  # the names live apart, for report.py
 from matchflow.pipeline.match import RETRIEVAL_POOL, MatchConfig, rerank_matches, search_matches, skill_idf
 from storage.evaluation import document_texts
 from storage.search import vector_candidates
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
     from storage.models import EmbeddingModel
 
-RANKERS = ("pipeline", "bm25", "vector")
 TARGET_KIND = {"A": "job", "B": "resume"}  # chain A: jobs for a resume; chain B: resumes for a job
 QUERY_BATCH = 64
 

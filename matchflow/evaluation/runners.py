@@ -26,7 +26,8 @@ from matchflow.evaluation.datasets import (
     resume_labels,
     talent_match,
 )
-from matchflow.evaluation.rankers import RANKERS, ranker_functions
+from matchflow.evaluation.ranker_names import RANKERS
+from matchflow.evaluation.rankers import ranker_functions
 from matchflow.evaluation.store import (
     EvalStore,
     Log,
