@@ -155,8 +155,8 @@ def main() -> None:
         EMBEDDED_SECTIONS,
         MIN_SECTION_CHARS,
         Embedder,
-        _pool,
     )
+    from matchflow.embedding.chunking import _pool
 
     documents = load_texts(args.data.resolve(), args.home / "dev_texts.json")
     if args.limit and args.limit < len(documents):

@@ -52,9 +52,9 @@ def device_report() -> dict[str, Any]:
     """CUDA memory and the models loaded in this process, or a note that it runs on CPU."""
     import torch
 
-    from matchflow import embedding
+    from matchflow.embedding import loaded_models
 
-    models = [f"{name} on {device}" for name, device, _ in list(getattr(embedding, "_MODEL_CACHE", {}))]
+    models = [f"{name} on {device}" for name, device in loaded_models()]
     if not torch.cuda.is_available():
         return {"device": "cpu", "note": "no CUDA device visible to this process", "loaded_models": models}
     mib = 1024 * 1024

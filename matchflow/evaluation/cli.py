@@ -5,7 +5,8 @@
     matchflow eval all        [--data PATH] [--home PATH] [--markdown FILE] [--json]
 
 Documents go into `<home>/<corpus>/` (default home: <MATCHFLOW_HOME>/eval), never the user's database;
-the pipeline's stages are idempotent, so a second run reuses what was parsed and embedded.
+the pipeline's stages are idempotent, so a second run reuses what was parsed and embedded. Each command
+reads the settings once and passes what the evaluation needs (the embedder, the score weights) down.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from matchflow.embedding import Embedder
+    from matchflow.settings import Settings
 
 eval_app = typer.Typer(help="Measure matching quality on the real data in ../shared/data.", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -26,7 +31,7 @@ DATA_HELP = "The shared data folder (default: <repo>/../shared/data)."
 HOME_HELP = "Where the evaluation's own databases live (default: <MATCHFLOW_HOME>/eval)."
 
 
-def _paths(data: Path | None, home: Path | None) -> tuple[Path, Path]:
+def _paths(data: Path | None, home: Path | None, settings: Settings) -> tuple[Path, Path]:
     from matchflow.evaluation.datasets import default_data_dir
     from matchflow.evaluation.store import default_eval_home
 
@@ -35,15 +40,22 @@ def _paths(data: Path | None, home: Path | None) -> tuple[Path, Path]:
         err_console.print(f"[bold red]error:[/] the shared data folder {data_dir} does not exist; "
                           "pass --data PATH (see its README.md for the expected layout)")
         raise typer.Exit(2)
-    return data_dir, (home or default_eval_home()).resolve()
+    return data_dir, (home or default_eval_home(settings)).resolve()
 
 
-def _embedder():
-    """The product's embedder, as the chains load it (model, device, batch size and backend from settings)."""
-    from matchflow.pipeline.embed import EmbedConfig, load_embedder
+def _settings() -> Settings:
+    """The settings, read once per command (the process-wide copy)."""
     from matchflow.settings import get_settings
 
-    return load_embedder(EmbedConfig.from_settings(get_settings()))
+    return get_settings()
+
+
+def _embedder(settings: Settings) -> Embedder:
+    """The product's embedder, as the chains load it (model, device, batch size and backend from settings)."""
+    from matchflow.pipeline.config import EmbedConfig
+    from matchflow.pipeline.embed import load_embedder
+
+    return load_embedder(EmbedConfig.from_settings(settings))
 
 
 def _log(message: str) -> None:
@@ -64,19 +76,20 @@ def _emit(reports: list[dict[str, Any]], *, as_json: bool, markdown: Path | None
         console.print(to_rich(table))
 
 
-def _run(what: str, data_dir: Path, home: Path, *, limit_resumes: int | None = None,
+def _run(what: str, data_dir: Path, home: Path, settings: Settings, *, limit_resumes: int | None = None,
          categories: list[str] | None = None, postings: int | None = None) -> dict[str, Any]:
     from matchflow.evaluation.datasets import DataMissingError
     from matchflow.evaluation.runners import run_categories, run_hires
 
-    embedder = _embedder()
+    embedder = _embedder(settings)
     _log(f"{what}: data {data_dir}, databases under {home}, model {embedder.model_name} "
          f"({embedder.backend}) on {embedder.device}")
     try:
         if what == "categories":
-            return run_categories(data_dir, home, embedder, limit_resumes=limit_resumes, categories=categories,
-                                  postings_per_category=postings, log=_log)
-        return run_hires(data_dir, home, embedder, log=_log)
+            return run_categories(data_dir, home, embedder, settings=settings,
+                                  limit_resumes=limit_resumes, categories=categories, postings_per_category=postings,
+                                  log=_log)
+        return run_hires(data_dir, home, embedder, settings=settings, log=_log)
     except DataMissingError as exc:
         err_console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(2) from None
@@ -94,9 +107,10 @@ def categories_command(
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
 ) -> None:
     """Category retrieval on the dev resume PDFs: P@10 and nDCG@10 both ways, with and without the first line."""
-    data_dir, eval_home = _paths(data, home)
-    report = _run("categories", data_dir, eval_home, limit_resumes=limit_resumes, categories=category or None,
-                  postings=postings)
+    settings = _settings()
+    data_dir, eval_home = _paths(data, home, settings)
+    report = _run("categories", data_dir, eval_home, settings, limit_resumes=limit_resumes,
+                  categories=category or None, postings=postings)
     _emit([report], as_json=as_json, markdown=markdown)
 
 
@@ -108,8 +122,9 @@ def hires_command(
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
 ) -> None:
     """Hire prediction on talent_match_ru/dev.json: ROC AUC and nDCG@5 per vacancy (no names printed)."""
-    data_dir, eval_home = _paths(data, home)
-    _emit([_run("hires", data_dir, eval_home)], as_json=as_json, markdown=markdown)
+    settings = _settings()
+    data_dir, eval_home = _paths(data, home, settings)
+    _emit([_run("hires", data_dir, eval_home, settings)], as_json=as_json, markdown=markdown)
 
 
 @eval_app.command("all")
@@ -120,6 +135,7 @@ def all_command(
     as_json: bool = typer.Option(False, "--json", help="Print both reports as a JSON list."),
 ) -> None:
     """Both evaluations, one after the other."""
-    data_dir, eval_home = _paths(data, home)
-    reports = [_run("categories", data_dir, eval_home), _run("hires", data_dir, eval_home)]
+    settings = _settings()
+    data_dir, eval_home = _paths(data, home, settings)
+    reports = [_run("categories", data_dir, eval_home, settings), _run("hires", data_dir, eval_home, settings)]
     _emit(reports, as_json=as_json, markdown=markdown)

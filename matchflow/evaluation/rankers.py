@@ -2,40 +2,45 @@
 
     pipeline  the product: hybrid retrieval (pgvector HNSW + Postgres full-text, RRF) then the feature
               reranker - the same `search_matches` + `rerank_matches` the chains run
-    vector    pgvector cosine only (`vector_candidates`), the embedding model on its own
+    vector    pgvector cosine only (`storage.search.search_by_vector`), the embedding model on its own
     bm25      Okapi BM25 (rank_bm25, k1=1.5, b=0.75) over the same stored texts, Snowball-stemmed per
               document language; the whole query document is the query
 
 All three see the same targets: the pipeline and vector rankers through the search filters `store.scope`
-sets, BM25 through the target ids it is given.
+sets, BM25 through the target ids it is given. The pipeline ranker scores with the weights the entry
+point read from the settings (`ranker_functions(weights=...)`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from matchflow.domain import ChainSpec, DocumentKind
+from matchflow.evaluation.ranker_names import RANKERS as RANKERS  # the names live apart, for report.py
+from matchflow.pipeline.config import RETRIEVAL_POOL, MatchConfig
+from matchflow.pipeline.rerank import rerank_matches, skill_idf
+from matchflow.pipeline.search import search_matches
+from storage.evaluation import document_texts
+from storage.search import search_by_vector
 
-from matchflow.pipeline.match import RETRIEVAL_POOL, MatchConfig, rerank_matches, search_matches, skill_idf
-from matchflow.settings import get_settings
-from storage.models import Document, EmbeddingModel
-from storage.search import vector_candidates
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-RANKERS = ("pipeline", "bm25", "vector")
-TARGET_KIND = {"A": "job", "B": "resume"}  # chain A: jobs for a resume; chain B: resumes for a job
+    from storage.models import EmbeddingModel
+
 QUERY_BATCH = 64
 
 Ranking = dict[int, list[int]]  # query document id -> target document ids, best first
 Ranker = Callable[..., Ranking]
 
 
-def rank_pipeline(session: Session, *, chain: str, model: EmbeddingModel, query_ids: list[int],
-                  target_ids: list[int], k: int) -> Ranking:
-    """Hybrid retrieval + rerank, batch by batch, keeping the top k of each query (the user's score weights)."""
-    config = MatchConfig(top_k=k, pool=max(RETRIEVAL_POOL, k), weights=get_settings().match_weights)
+def rank_pipeline(session: Session, *, chain: ChainSpec, model: EmbeddingModel, query_ids: list[int],
+                  target_ids: list[int], k: int, weights: Mapping[str, float]) -> Ranking:
+    """Hybrid retrieval + rerank, batch by batch, keeping the top k of each query (`weights`: the user's)."""
+    config = MatchConfig(top_k=k, pool=max(RETRIEVAL_POOL, k), weights=dict(weights))
     idf = skill_idf(session=session)
     found: Ranking = {}
     for start in range(0, len(query_ids), QUERY_BATCH):
@@ -43,18 +48,19 @@ def rank_pipeline(session: Session, *, chain: str, model: EmbeddingModel, query_
                                query_ids=query_ids[start:start + QUERY_BATCH])
         rerank_matches(batch, config=config, skill_idf=idf)
         for query_id, ranked in batch.ranked.items():
-            found[query_id] = [int(m.job_id if chain == "A" else m.resume_id) for m, _ in ranked]
+            found[query_id] = [int(m.job_id if chain.target_kind is DocumentKind.JOB else m.resume_id)
+                               for m, _ in ranked]
     return found
 
 
-def rank_vector(session: Session, *, chain: str, model: EmbeddingModel, query_ids: list[int],
+def rank_vector(session: Session, *, chain: ChainSpec, model: EmbeddingModel, query_ids: list[int],
                 target_ids: list[int], k: int) -> Ranking:
     """pgvector cosine nearest neighbours only."""
     found: Ranking = {}
     for start in range(0, len(query_ids), QUERY_BATCH):
-        hits = vector_candidates(session=session, query_ids=query_ids[start:start + QUERY_BATCH],
-                                 target_kind=TARGET_KIND[chain], model_id=model.id, dimension=model.dimension,
-                                 limit=k)
+        hits = search_by_vector(session=session, query_ids=query_ids[start:start + QUERY_BATCH],
+                                target_kind=chain.target_kind, model_id=model.id, dimension=model.dimension,
+                                limit=k)
         found.update({q: [t for t, _ in targets] for q, targets in hits.items()})
     return found
 
@@ -81,9 +87,7 @@ def rank_bm25(session: Session, *, chain: str, model: EmbeddingModel, query_ids:
     """Okapi BM25 of each query's whole text against the targets' texts (IDF over those targets)."""
     from rank_bm25 import BM25Okapi
 
-    rows = dict(((doc_id, (text, language)) for doc_id, text, language in session.execute(
-        sa.select(Document.id, Document.text, Document.language).where(
-            Document.id.in_(set(query_ids) | set(target_ids))))))
+    rows = document_texts(session=session, document_ids=set(query_ids) | set(target_ids))
     targets = [t for t in target_ids if t in rows]
     if not targets:
         return {q: [] for q in query_ids}
@@ -96,4 +100,6 @@ def rank_bm25(session: Session, *, chain: str, model: EmbeddingModel, query_ids:
     return found
 
 
-RANKER_FUNCTIONS: dict[str, Ranker] = {"pipeline": rank_pipeline, "bm25": rank_bm25, "vector": rank_vector}
+def ranker_functions(*, weights: Mapping[str, float]) -> dict[str, Ranker]:
+    """The rankers by name, all called alike; the pipeline's reranks with `weights` (settings.match_weights)."""
+    return {"pipeline": partial(rank_pipeline, weights=weights), "bm25": rank_bm25, "vector": rank_vector}

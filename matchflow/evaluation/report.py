@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.table import Table
 
-from matchflow.evaluation.rankers import RANKERS
+from matchflow.evaluation.ranker_names import RANKERS
 
 DIRECTION_TITLES = {"job_to_resumes": "job -> resumes", "resume_to_jobs": "resume -> jobs"}
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
-from matchflow.domain import DocumentKind
+from matchflow.domain import CHAIN_A, CHAIN_B, DocumentKind
 from matchflow.embedding import Embedder
 from matchflow.evaluation import metrics
 from matchflow.evaluation.datasets import (
@@ -27,7 +26,8 @@ from matchflow.evaluation.datasets import (
     resume_labels,
     talent_match,
 )
-from matchflow.evaluation.rankers import RANKER_FUNCTIONS, RANKERS
+from matchflow.evaluation.ranker_names import RANKERS
+from matchflow.evaluation.rankers import ranker_functions
 from matchflow.evaluation.store import (
     EvalStore,
     Log,
@@ -35,17 +35,21 @@ from matchflow.evaluation.store import (
     ingest_files,
     ingest_items,
     open_store,
-    read_only_session,
+    resume_texts,
     scope,
     searchable_documents,
+    status_counts,
 )
-from matchflow.settings import get_settings
 from matchflow.sources.base import IncomingDocument
 from storage.db import session_scope
-from storage.models import Document
+from storage.evaluation import read_only_session
+
+if TYPE_CHECKING:
+    from matchflow.settings import Settings
+    from storage.models import Document
 
 VARIANTS = ("full", "no-first-line")
-DIRECTIONS = {"job_to_resumes": "B", "resume_to_jobs": "A"}
+DIRECTIONS = {"job_to_resumes": CHAIN_B, "resume_to_jobs": CHAIN_A}
 HIRES_K = 5
 
 
@@ -77,9 +81,7 @@ def posting_items(postings: list[Posting]) -> list[IncomingDocument]:
 def _stripped_resume_items(full: EvalStore, resumes: list[LabelledResume]) -> list[IncomingDocument]:
     """The full corpus's parsed resume texts without their first line, as text documents."""
     by_path = {str(r.path.resolve()): r for r in resumes}
-    with session_scope(full.engine) as session:
-        rows = session.execute(sa.select(Document.source_path, Document.text).where(
-            Document.kind == "resume", Document.source_path.in_(list(by_path)), Document.text.is_not(None))).all()
+    rows = resume_texts(full, list(by_path))
     items = []
     for path, text in sorted(rows):
         resume = by_path[path]
@@ -119,23 +121,16 @@ def _newest(documents: list[Document], labels: dict[str, str]) -> dict[int, str]
     return {document_id: labels[key] for key, document_id in latest.items()}
 
 
-def _status_counts(store: EvalStore) -> dict[str, int]:
-    with session_scope(store.engine) as session:
-        rows = session.execute(sa.select(Document.kind, Document.status, sa.func.count()).group_by(
-            Document.kind, Document.status)).all()
-    return {f"{kind}:{status}": count for kind, status, count in rows}
-
-
 def build_category_corpus(home: Path, variant: str, resumes: list[LabelledResume], postings: list[Posting],
-                          embedder: Embedder, log: Log = _quiet) -> Corpus:
+                          embedder: Embedder, settings: Settings, log: Log = _quiet) -> Corpus:
     """Fill `<home>/categories-<variant>` through the pipeline (idempotent) and label its documents."""
     started = time.perf_counter()
-    store = open_store(home, f"categories-{variant}")
+    store = open_store(home, f"categories-{variant}", settings=settings)
     if variant == "full":
         summary = ingest_files(store, [r.path for r in resumes], DocumentKind.RESUME)
         resume_key = {str(r.path.resolve()): r.category for r in resumes}
     else:
-        full_store = open_store(home, "categories-full")  # filled first by run_categories
+        full_store = open_store(home, "categories-full", settings=settings)  # filled first by run_categories
         summary = ingest_items(store, _stripped_resume_items(full_store, resumes), DocumentKind.RESUME)
         resume_key = {f"resume:{r.id}": r.category for r in resumes}
     log(f"{store.name}: resumes new {summary.new}, unchanged {summary.unchanged}, duplicate {summary.duplicate}, "
@@ -147,7 +142,7 @@ def build_category_corpus(home: Path, variant: str, resumes: list[LabelledResume
     log(f"{store.name}: {len(resume_label)} resumes and {len(job_label)} postings searchable "
         f"({time.perf_counter() - started:.0f} s)")
     return Corpus(store=store, model=model, resume_label=resume_label, job_label=job_label,
-                  skipped=_status_counts(store))
+                  skipped=status_counts(store))
 
 
 # ---------------------------------------------------------------- category retrieval
@@ -175,42 +170,50 @@ def _score_direction(ranking: dict[int, list[int]], query_label: dict[int, str],
                      "categories": len(table), "queries": sum(row["queries"] for row in table.values())}}
 
 
-def evaluate_corpus(corpus: Corpus, *, k: int, rankers: tuple[str, ...] = RANKERS) -> dict[str, Any]:
-    """Every ranker in both directions over one corpus."""
+def evaluate_corpus(corpus: Corpus, *, k: int, weights: Mapping[str, float],
+                    rankers: tuple[str, ...] = RANKERS) -> dict[str, Any]:
+    """Every ranker in both directions over one corpus (`weights`: the pipeline ranker's score weights)."""
+    functions = ranker_functions(weights=weights)
     resume_ids, job_ids = sorted(corpus.resume_label), sorted(corpus.job_label)
     report: dict[str, Any] = {}
     with read_only_session(corpus.store.engine) as session:
         scope(session, resume_ids=resume_ids, job_ids=job_ids)
         for direction, chain in DIRECTIONS.items():
-            queries, targets = (job_ids, resume_ids) if chain == "B" else (resume_ids, job_ids)
-            query_label, target_label = ((corpus.job_label, corpus.resume_label) if chain == "B"
+            queries, targets = (job_ids, resume_ids) if chain is CHAIN_B else (resume_ids, job_ids)
+            query_label, target_label = ((corpus.job_label, corpus.resume_label) if chain is CHAIN_B
                                          else (corpus.resume_label, corpus.job_label))
             report[direction] = {}
             for name in rankers:
                 started = time.perf_counter()
-                ranking = RANKER_FUNCTIONS[name](session, chain=chain, model=corpus.model, query_ids=queries,
-                                                 target_ids=targets, k=k)
+                ranking = functions[name](session, chain=chain, model=corpus.model, query_ids=queries,
+                                          target_ids=targets, k=k)
                 scored = _score_direction(ranking, query_label, target_label, k)
                 scored["seconds"] = round(time.perf_counter() - started, 2)
                 report[direction][name] = scored
     return report
 
 
-def run_categories(data_dir: Path, home: Path, embedder: Embedder, *, limit_resumes: int | None = None,
-                   categories: list[str] | None = None, postings_per_category: int | None = None,
-                   variants: tuple[str, ...] = VARIANTS, k: int = 10, log: Log = _quiet) -> dict[str, Any]:
-    """Category retrieval both ways, per variant; `limit_resumes` takes the first N resumes of each category."""
+def run_categories(data_dir: Path, home: Path, embedder: Embedder, *, settings: Settings,
+                   limit_resumes: int | None = None, categories: list[str] | None = None,
+                   postings_per_category: int | None = None, variants: tuple[str, ...] = VARIANTS, k: int = 10,
+                   log: Log = _quiet) -> dict[str, Any]:
+    """Category retrieval both ways, per variant; `limit_resumes` takes the first N resumes of each category.
+
+    `settings` are the entry point's: the pipeline ranker's score weights and what the corpora's own databases
+    run with.
+    """
+    weights = settings.match_weights
     resumes = resume_labels(data_dir, categories=categories, per_category=limit_resumes)
     postings = category_postings(data_dir, per_category=postings_per_category, categories=categories)
     report: dict[str, Any] = {"dataset": "categories", "k": k, "model": embedder.model_name,
-                              "backend": embedder.backend, "weights": get_settings().match_weights,
+                              "backend": embedder.backend, "weights": dict(weights),
                               "resumes": len(resumes), "postings": len(postings),
                               "postings_per_category": _count(p.category for p in postings), "variants": {}}
     for variant in ("full", *[v for v in variants if v != "full"]):  # the stripped copy is made from the full one
-        corpus = build_category_corpus(home, variant, resumes, postings, embedder, log)
+        corpus = build_category_corpus(home, variant, resumes, postings, embedder, settings, log)
         if variant not in variants:
             continue
-        result = evaluate_corpus(corpus, k=k)
+        result = evaluate_corpus(corpus, k=k, weights=weights)
         result["searchable"] = {"resumes": len(corpus.resume_label), "postings": len(corpus.job_label)}
         result["documents"] = corpus.skipped
         report["variants"][variant] = result
@@ -227,11 +230,16 @@ def _count(labels) -> dict[str, int]:
 # ---------------------------------------------------------------- hire prediction
 
 
-def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, k: int = HIRES_K,
+def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, settings: Settings, k: int = HIRES_K,
               log: Log = _quiet) -> dict[str, Any]:
-    """Per vacancy, rank its own resumes; ROC AUC (hired above rejected) and nDCG@k of the hired ones."""
+    """Per vacancy, rank its own resumes; ROC AUC (hired above rejected) and nDCG@k of the hired ones.
+
+    `settings` are the entry point's, as for `run_categories`.
+    """
+    weights = settings.match_weights
+    functions = ranker_functions(weights=weights)
     vacancies = talent_match(data_dir)
-    store = open_store(home, "hires")
+    store = open_store(home, "hires", settings=settings)
     resumes = [r for v in vacancies for r in v.resumes]
     ingest_items(store, [IncomingDocument(source="eval", form_id="eval:hires", record_key=f"resume:{r.key}",
                                           kind=DocumentKind.RESUME, data=r.text.encode("utf-8"),
@@ -246,10 +254,10 @@ def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, k: int = HIRES_
     doc_of_resume = {key: doc for doc, key in resume_doc.items()}
     doc_of_vacancy = {key: doc for doc, key in vacancy_doc.items()}
     report: dict[str, Any] = {"dataset": "hires", "k": k, "model": embedder.model_name,
-                              "backend": embedder.backend, "weights": get_settings().match_weights,
+                              "backend": embedder.backend, "weights": dict(weights),
                               "vacancies": len(vacancies), "resumes": len(resumes),
                               "searchable_resumes": len(resume_doc),
-                              "documents": _status_counts(store), "rankers": {}}
+                              "documents": status_counts(store), "rankers": {}}
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in RANKERS}
     for number, vacancy in enumerate(vacancies, start=1):
         query = doc_of_vacancy.get(vacancy.key)
@@ -265,8 +273,8 @@ def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, k: int = HIRES_
                     scope(session, resume_ids=own_ids, job_ids=[query])
                     # BM25's IDF comes from every resume of the set; the filters keep the others out of
                     # the pipeline's and the vector search, and the list is cut to the vacancy's own below
-                    ranked = RANKER_FUNCTIONS[name](session, chain="B", model=model, query_ids=[query],
-                                                    target_ids=sorted(resume_doc), k=len(resume_doc)).get(query, [])
+                    ranked = functions[name](session, chain=CHAIN_B, model=model, query_ids=[query],
+                                             target_ids=sorted(resume_doc), k=len(resume_doc)).get(query, [])
                 ranked = [doc for doc in ranked if doc in set(own_ids)]
                 scores = metrics.ranking_scores(ranked, own_ids)
                 row["roc_auc"] = metrics.roc_auc([scores[d] for d in own_ids], [d in hired for d in own_ids])

@@ -5,68 +5,74 @@ Each corpus (categories with the full text, categories without the first line, h
 (receive -> parse -> embed), so a second run finds everything stored and only searches again.
 
 Restricting a search to part of a corpus uses the pipeline's own filters (only active candidates, only
-open jobs): `scoped` flips those statuses inside a transaction that is always rolled back.
+open jobs): `scope` flips those statuses inside a transaction that is always rolled back
+(`storage.evaluation.read_only_session`). The SQL itself lives in `storage.evaluation`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from matchflow.domain import DocumentKind
 from matchflow.embedding import Embedder
+from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.embed import embed_batch, register_model
 from matchflow.pipeline.ingest import ingest_paths, parse_received
 from matchflow.pipeline.receive import receive_batch
 from matchflow.pipeline.summary import StageSummary
-from matchflow.settings import Settings, default_home
 from matchflow.sources.base import IncomingDocument
-from storage.db import check_server, database_engine, session_scope
-from storage.models import Document, EmbeddingModel
+from storage import evaluation as queries
+from storage.db import check_server, session_scope
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
+    from matchflow.settings import Settings
+    from storage.models import Document, EmbeddingModel
 
 Log = Callable[[str], None]
-SEARCHABLE = ("embedded", "matched")
 
 
-def default_eval_home() -> Path:
-    """<matchflow home>/eval: MATCHFLOW_HOME's (or the per-user default's) eval folder."""
-    try:
-        return Settings().home / "eval"
-    except Exception:  # noqa: BLE001 - a broken .env must not stop the evaluation from finding its folder
-        return default_home() / "eval"
+def default_eval_home(settings: Settings) -> Path:
+    """<matchflow home>/eval: the eval folder of the user's MATCHFLOW_HOME."""
+    return settings.home / "eval"
 
 
 @dataclass
 class EvalStore:
     name: str
-    settings: Settings
-    engine: Engine
+    context: RunContext  # the corpus's own database and file store, with the user's other settings
+
+    @property
+    def engine(self) -> Engine:
+        return self.context.engine
 
 
-def open_store(home: Path, name: str) -> EvalStore:
-    """The corpus database `<home>/<name>`, started, migrated and seeded (all idempotent)."""
+def open_store(home: Path, name: str, *, settings: Settings) -> EvalStore:
+    """The corpus database `<home>/<name>`, started, migrated and seeded (all idempotent).
+
+    Always an embedded server of its own, whatever database the user's settings name.
+    """
     from storage.migrate import migration_status, upgrade
     from storage.seed import seed_dictionaries
 
-    settings = Settings(home=home / name, database_url=None, file_store=None)
-    engine = database_engine(settings)
-    check_server(engine, embedded=True)
-    if not migration_status(engine).up_to_date:
-        upgrade(engine)
-        with session_scope(engine) as session:
+    corpus = settings.model_copy(update={"home": home / name, "database_url": None, "file_store": None})
+    context = RunContext.from_settings(corpus)
+    check_server(context.engine, embedded=True)
+    if not migration_status(context.engine).up_to_date:
+        upgrade(context.engine)
+        with session_scope(context.engine) as session:
             seed_dictionaries(session=session)
-    return EvalStore(name=name, settings=settings, engine=engine)
+    return EvalStore(name=name, context=context)
 
 
 def ingest_files(store: EvalStore, paths: list[Path], kind: DocumentKind) -> StageSummary:
     """Receive and parse files, as `matchflow ingest` does; unchanged files cost one lookup each."""
-    return ingest_paths(paths, kind, engine=store.engine, settings=store.settings, batch_size=32)
+    return ingest_paths(paths, kind, context=store.context, batch_size=32)
 
 
 def ingest_items(store: EvalStore, items: list[IncomingDocument], kind: DocumentKind) -> StageSummary:
@@ -75,8 +81,8 @@ def ingest_items(store: EvalStore, items: list[IncomingDocument], kind: Document
     for start in range(0, len(items), 64):
         with session_scope(store.engine) as session:
             summary.merge(receive_batch(items[start:start + 64], session=session,
-                                        files_dir=store.settings.files_dir))
-    parsed = parse_received(kind, engine=store.engine, settings=store.settings, batch_size=32)
+                                        files_dir=store.context.files_dir))
+    parsed = parse_received(kind, context=store.context, batch_size=32)
     summary.processed, summary.failures = parsed.processed, summary.failures + parsed.failures
     summary.failed += parsed.failed
     summary.duplicate += parsed.duplicate
@@ -101,24 +107,7 @@ def embed_all(store: EvalStore, embedder: Embedder, log: Log | None = None) -> E
 
 def searchable_documents(session: Session, kind: DocumentKind, model_id: int) -> list[Document]:
     """Current documents of `kind` with a vector of the model: what a search can return."""
-    from storage.models import Embedding
-
-    has_vector = sa.exists().where(Embedding.document_id == Document.id, Embedding.model_id == model_id,
-                                   Embedding.section == "document")
-    return list(session.scalars(sa.select(Document).where(
-        Document.kind == kind.value, Document.is_current, Document.status.in_(SEARCHABLE), has_vector)
-        .order_by(Document.id)))
-
-
-@contextmanager
-def read_only_session(engine: Engine) -> Iterator[Session]:
-    """A session whose changes (the scoping below) are always rolled back."""
-    with Session(engine, expire_on_commit=False) as session:
-        session.begin()
-        try:
-            yield session
-        finally:
-            session.rollback()
+    return queries.searchable_documents(session=session, kind=kind, model_id=model_id)
 
 
 def scope(session: Session, *, resume_ids: list[int], job_ids: list[int]) -> None:
@@ -126,13 +115,17 @@ def scope(session: Session, *, resume_ids: list[int], job_ids: list[int]) -> Non
 
     The searches' own filters (storage.search) then return nothing else; call inside `read_only_session`.
     """
-    session.execute(sa.text("""
-        UPDATE candidates SET status = CASE WHEN id IN (
-            SELECT candidate_id FROM documents WHERE id = ANY(:ids) AND candidate_id IS NOT NULL)
-            THEN 'active' ELSE 'inactive' END
-    """), {"ids": resume_ids})
-    session.execute(sa.text("""
-        UPDATE jobs SET status = CASE WHEN id IN (
-            SELECT job_id FROM documents WHERE id = ANY(:ids) AND job_id IS NOT NULL)
-            THEN 'open' ELSE 'closed' END
-    """), {"ids": job_ids})
+    queries.scope_search(session=session, resume_ids=resume_ids, job_ids=job_ids)
+
+
+def status_counts(store: EvalStore) -> dict[str, int]:
+    """`kind:status` -> documents in the corpus: why some inputs are not searchable (duplicate, failed, ...)."""
+    with session_scope(store.engine) as session:
+        rows = queries.status_counts(session=session)
+    return {f"{kind}:{status}": count for kind, status, count in rows}
+
+
+def resume_texts(store: EvalStore, source_paths: list[str]) -> list[tuple[str, str]]:
+    """(source path, parsed text) of the corpus's resumes read from these files."""
+    with session_scope(store.engine) as session:
+        return queries.resume_texts(session=session, source_paths=source_paths)

@@ -24,7 +24,8 @@ class EmbedConfig:
     device: str = "auto"
     batch_size: int = 32
     backend: str = "torch"  # the app's setting defaults to auto; code that builds a config by hand gets torch
-    cache_dir: str | None = None  # exported models and the auto choice; None = MATCHFLOW_HOME/models
+    cache_dir: str | None = None  # exported models and the auto choice (from_settings: home/models); needed by
+    # the onnx backends and by auto on a CPU
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EmbedConfig:

@@ -13,8 +13,16 @@ import pytest
 import sqlalchemy as sa
 
 from matchflow.domain import DocumentKind
-from matchflow.embed_backends import CHOICE_FILE, MIN_MEAN_COSINE, ONNX_FILES, calibration_texts, onnx_dir
-from matchflow.embedding import DEFAULT_EMBED_MODEL, Embedder, expected_revision
+from matchflow.embedding import (
+    CHOICE_FILE,
+    DEFAULT_EMBED_MODEL,
+    MIN_MEAN_COSINE,
+    ONNX_FILES,
+    Embedder,
+    calibration_texts,
+    expected_revision,
+    onnx_dir,
+)
 from matchflow.pipeline.config import EmbedConfig
 from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.embed import embed_batch, known_model, register_model
@@ -62,7 +70,7 @@ def test_export_is_built_offline_once_and_complete(int8: Embedder, model_cache: 
     assert all((folder / name).stat().st_size > 10_000_000 for name in ONNX_FILES.values())
     assert not list(model_cache.glob("*.tmp-*"))  # the temporary build folder was renamed into place
     stamp = (folder / "manifest.json").stat().st_mtime_ns
-    from matchflow.embed_backends import ensure_onnx_export
+    from matchflow.embedding import ensure_onnx_export
 
     assert ensure_onnx_export(int8._model, model_name=DEFAULT_EMBED_MODEL, weights_revision=int8._loaded.revision,
                               cache_dir=model_cache) == folder

@@ -8,6 +8,7 @@ import pytest
 
 from matchflow.evaluation.rankers import RANKERS
 from matchflow.evaluation.runners import run_categories
+from matchflow.settings import get_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
@@ -32,8 +33,8 @@ def embedder():
 
 def test_small_category_evaluation_has_the_report_shape_and_reuses_its_database(data_dir, embedder, tmp_path):
     def run():
-        return run_categories(data_dir, tmp_path / "eval", embedder, limit_resumes=5, categories=CATEGORIES,
-                              postings_per_category=2)
+        return run_categories(data_dir, tmp_path / "eval", embedder, settings=get_settings(),
+                              limit_resumes=5, categories=CATEGORIES, postings_per_category=2)
 
     report = run()
     assert report["resumes"] == 15 and report["postings"] == 6

@@ -1,0 +1,35 @@
+"""The embedding backends by name, and the model identity each one gives its vectors.
+
+Exists apart from the runtimes so that validating a setting or naming a stored revision needs
+neither torch nor ONNX Runtime (a quiet run looks its model row up without importing either).
+
+Backends:
+    torch      the PyTorch model as loaded (the reference; the only one on a GPU)
+    onnx       the same fp32 weights in ONNX Runtime: same vectors (to ~1e-6), a little faster on CPU
+    onnx-int8  dynamic int8 quantisation of the weight matrices: ~2-3x faster on CPU, vectors within
+               cosine ~0.995 of fp32 -- different weights, so a different stored model identity
+    auto       the fastest of the three that passes the quality check on this machine (cached,
+               see `auto_choice`)
+"""
+
+from __future__ import annotations
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKEND_CHOICES = ("auto", *BACKENDS)
+ONNX_BACKENDS = ("onnx", "onnx-int8")
+# Appended to the weights revision stored with each vector. fp32 ONNX computes the same function with the
+# same weights (as CPU vs GPU torch does), so it shares torch's identity; int8 weights are other weights.
+REVISION_SUFFIX = {"torch": "", "onnx": "", "onnx-int8": "+onnx-int8"}
+
+
+def validate_backend(backend: str) -> str:
+    """`backend` normalised (lower case), or a ValueError that lists the valid names."""
+    name = backend.strip().lower()
+    if name not in BACKEND_CHOICES:
+        raise ValueError(f"unknown embedding backend {backend!r}: use one of {', '.join(BACKEND_CHOICES)}")
+    return name
+
+
+def backend_revision(weights_revision: str, backend: str) -> str:
+    """The revision stored with vectors made by `backend`; vectors of different identities are never compared."""
+    return weights_revision + REVISION_SUFFIX[backend]
