@@ -23,6 +23,7 @@ _MD_MARK = re.compile(r"^(#{1,6}\s+\S|[-*+]\s+\S.*|\*\*[^*]+\*\*|\[[^\]]+\]\([^)
 _HTML_MARK = re.compile(rb"^\s*(<!doctype html|<html|<body|<div|<p>)", re.I)
 _MAX_CONTROL_SHARE = 0.05
 # Legacy encodings of the Cyrillic and Western/Central European text our users send, tried first.
+CYRILLIC_ENCODINGS = ("cp1251", "koi8_r", "iso8859_5", "cp866")
 USUAL_ENCODINGS = ["cp1251", "koi8_r", "cp866", "iso8859_5", "cp1252", "iso8859_15", "latin_1",
                    "cp1250", "iso8859_2"]
 
@@ -48,9 +49,11 @@ def decode_text(data: bytes) -> str:
     sample = data[:200_000]
     best = from_bytes(sample, cp_isolation=None).best()
     # Short Russian texts in cp1251 can read as cleanly in Greek or CJK code pages and win on language
-    # statistics: our users' usual encodings win whenever they read the bytes as cleanly, with a language.
+    # statistics: our users' usual encodings win whenever they read the bytes as cleanly, with a language
+    # (or when the other reading has no language either: KOI8-R reads as half-width katakana in cp932).
     usual = from_bytes(sample, cp_isolation=USUAL_ENCODINGS).best()
-    if usual is not None and usual.coherence > 0 and (best is None or usual.chaos <= best.chaos + 0.02):
+    if usual is not None and (best is None or (usual.chaos <= best.chaos + 0.02
+                                               and (usual.coherence > 0 or best.coherence == 0))):
         best = usual
     if best is None:
         raise _not_text()
@@ -58,16 +61,18 @@ def decode_text(data: bytes) -> str:
 
 
 def _cyrillic_case_check(data: bytes, encoding: str) -> str:
-    """cp1251 and KOI8-R read each other's bytes as Cyrillic with the case swapped: text is mostly lowercase."""
-    pair = ("cp1251", "koi8_r")
-    if encoding not in pair:
+    """The Cyrillic code pages read each other's bytes as Cyrillic with the case scrambled (cp1251 and KOI8-R
+    swap it outright): prose is mostly lowercase letters, so the reading with the most wins; a tie keeps the
+    detected encoding, then cp1251, the commoner."""
+    if encoding not in CYRILLIC_ENCODINGS:
         return encoding
 
     def lowercase_share(candidate: str) -> float:
-        letters = [ch for ch in data.decode(candidate, errors="replace") if "\u0400" <= ch <= "\u04ff"]
-        return sum(ch.islower() for ch in letters) / len(letters) if letters else 0.0
+        wide = [ch for ch in data.decode(candidate, errors="replace") if ord(ch) > 127]
+        return sum("\u0400" <= ch <= "\u04ff" and ch.islower() for ch in wide) / len(wide) if wide else 0.0
 
-    return max(pair, key=lowercase_share)  # a tie keeps cp1251, the commoner
+    ranked = sorted(CYRILLIC_ENCODINGS, key=lambda c: (lowercase_share(c), c == encoding, c == "cp1251"))
+    return ranked[-1]
 
 
 def _checked(text: str) -> str:
