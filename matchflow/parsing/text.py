@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import partial
 from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
@@ -24,6 +25,7 @@ _HTML_MARK = re.compile(rb"^\s*(<!doctype html|<html|<body|<div|<p>)", re.I)
 _MAX_CONTROL_SHARE = 0.05
 # Legacy encodings of the Cyrillic and Western/Central European text our users send, tried first.
 CYRILLIC_ENCODINGS = ("cp1251", "koi8_r", "iso8859_5", "cp866")
+CYRILLIC_PROSE_SHARE = 0.6  # of non-ASCII characters lowercase Cyrillic: Russian prose (correct readings ~0.9)
 USUAL_ENCODINGS = ["cp1251", "koi8_r", "cp866", "iso8859_5", "cp1252", "iso8859_15", "latin_1",
                    "cp1250", "iso8859_2"]
 
@@ -48,16 +50,23 @@ def decode_text(data: bytes) -> str:
         pass
     sample = data[:200_000]
     best = from_bytes(sample, cp_isolation=None).best()
-    # Short Russian texts in cp1251 can read as cleanly in Greek or CJK code pages and win on language
-    # statistics: our users' usual encodings win whenever they read the bytes as cleanly, with a language
-    # (or when the other reading has no language either: KOI8-R reads as half-width katakana in cp932).
+    # Short Russian texts in cp1251 or KOI8-R can read as cleanly in Greek or CJK code pages and win on
+    # language statistics: our users' usual encodings win whenever they read the bytes as cleanly and either
+    # with a language, or when the other reading has none, or when a Cyrillic reading is lowercase prose.
     usual = from_bytes(sample, cp_isolation=USUAL_ENCODINGS).best()
-    if usual is not None and (best is None or (usual.chaos <= best.chaos + 0.02
-                                               and (usual.coherence > 0 or best.coherence == 0))):
+    if usual is not None and (best is None or (usual.chaos <= best.chaos + 0.02 and (
+            usual.coherence > 0 or best.coherence == 0
+            or max(map(partial(_lowercase_cyrillic_share, sample), CYRILLIC_ENCODINGS)) >= CYRILLIC_PROSE_SHARE))):
         best = usual
     if best is None:
         raise _not_text()
     return _checked(data.decode(_cyrillic_case_check(sample, best.encoding), errors="replace"))
+
+
+def _lowercase_cyrillic_share(data: bytes, encoding: str) -> float:
+    """Share of lowercase Cyrillic letters among the non-ASCII characters of `data` read in `encoding`."""
+    wide = [ch for ch in data.decode(encoding, errors="replace") if ord(ch) > 127]
+    return sum("\u0400" <= ch <= "\u04ff" and ch.islower() for ch in wide) / len(wide) if wide else 0.0
 
 
 def _cyrillic_case_check(data: bytes, encoding: str) -> str:
@@ -66,13 +75,7 @@ def _cyrillic_case_check(data: bytes, encoding: str) -> str:
     detected encoding, then cp1251, the commoner."""
     if encoding not in CYRILLIC_ENCODINGS:
         return encoding
-
-    def lowercase_share(candidate: str) -> float:
-        wide = [ch for ch in data.decode(candidate, errors="replace") if ord(ch) > 127]
-        return sum("\u0400" <= ch <= "\u04ff" and ch.islower() for ch in wide) / len(wide) if wide else 0.0
-
-    ranked = sorted(CYRILLIC_ENCODINGS, key=lambda c: (lowercase_share(c), c == encoding, c == "cp1251"))
-    return ranked[-1]
+    return max(CYRILLIC_ENCODINGS, key=lambda c: (_lowercase_cyrillic_share(data, c), c == encoding, c == "cp1251"))
 
 
 def _checked(text: str) -> str:
