@@ -2,6 +2,7 @@
 
     matchflow eval categories [--data PATH] [--home PATH] [--limit-resumes N] [--json]
     matchflow eval hires      [--data PATH] [--home PATH] [--json]
+    matchflow eval applicants [--data PATH] [--home PATH] [--markdown FILE] [--json]
     matchflow eval all        [--data PATH] [--home PATH] [--markdown FILE] [--json]
 
 Documents go into `<home>/<corpus>/` (default home: <MATCHFLOW_HOME>/eval), never the user's database;
@@ -63,9 +64,9 @@ def _log(message: str) -> None:
 
 
 def _emit(reports: list[dict[str, Any]], *, as_json: bool, markdown: Path | None) -> None:
-    from matchflow.evaluation.report import category_tables, hire_tables, to_markdown, to_rich
+    from matchflow.evaluation.report import tables_of, to_markdown, to_rich
 
-    tables = [t for r in reports for t in (category_tables(r) if r["dataset"] == "categories" else hire_tables(r))]
+    tables = [t for r in reports for t in tables_of(r)]
     if markdown is not None:
         markdown.write_text("\n".join(to_markdown(t) for t in tables), encoding="utf-8")
         err_console.print(f"tables written to {markdown}")
@@ -78,6 +79,7 @@ def _emit(reports: list[dict[str, Any]], *, as_json: bool, markdown: Path | None
 
 def _run(what: str, data_dir: Path, home: Path, settings: Settings, *, limit_resumes: int | None = None,
          categories: list[str] | None = None, postings: int | None = None) -> dict[str, Any]:
+    from matchflow.evaluation.applicant_runner import run_applicants
     from matchflow.evaluation.datasets import DataMissingError
     from matchflow.evaluation.runners import run_categories, run_hires
 
@@ -89,6 +91,8 @@ def _run(what: str, data_dir: Path, home: Path, settings: Settings, *, limit_res
             return run_categories(data_dir, home, embedder, settings=settings,
                                   limit_resumes=limit_resumes, categories=categories, postings_per_category=postings,
                                   log=_log)
+        if what == "applicants":
+            return run_applicants(data_dir, home, embedder, settings=settings, log=_log)
         return run_hires(data_dir, home, embedder, settings=settings, log=_log)
     except DataMissingError as exc:
         err_console.print(f"[bold red]error:[/] {exc}")
@@ -127,15 +131,29 @@ def hires_command(
     _emit([_run("hires", data_dir, eval_home, settings)], as_json=as_json, markdown=markdown)
 
 
+@eval_app.command("applicants")
+def applicants_command(
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
+    markdown: Path | None = typer.Option(None, "--markdown", help="Also write the tables as Markdown here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
+) -> None:
+    """Applicant retrieval on talent_match_ru/dev.json: each vacancy ranks all resumes; P@10 and nDCG@10 against
+    its own applicants and against its role family (role_families.toml), per vacancy and as macro means."""
+    settings = _settings()
+    data_dir, eval_home = _paths(data, home, settings)
+    _emit([_run("applicants", data_dir, eval_home, settings)], as_json=as_json, markdown=markdown)
+
+
 @eval_app.command("all")
 def all_command(
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
     home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
     markdown: Path | None = typer.Option(None, "--markdown", help="Also write the tables as Markdown here."),
-    as_json: bool = typer.Option(False, "--json", help="Print both reports as a JSON list."),
+    as_json: bool = typer.Option(False, "--json", help="Print every report as a JSON list."),
 ) -> None:
-    """Both evaluations, one after the other."""
+    """Every evaluation (categories, hires, applicants), one after the other."""
     settings = _settings()
     data_dir, eval_home = _paths(data, home, settings)
-    reports = [_run("categories", data_dir, eval_home, settings), _run("hires", data_dir, eval_home, settings)]
+    reports = [_run(what, data_dir, eval_home, settings) for what in ("categories", "hires", "applicants")]
     _emit(reports, as_json=as_json, markdown=markdown)

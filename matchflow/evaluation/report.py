@@ -76,6 +76,39 @@ def hire_tables(report: dict[str, Any]) -> list[ReportTable]:
     return [table]
 
 
+RELEVANCE_TITLES = {"applied": "relevant = applied to this vacancy", "family": "relevant = same role family"}
+
+
+def applicant_tables(report: dict[str, Any]) -> list[ReportTable]:
+    """A summary (macro means per relevance and ranker), then a per-vacancy table for each relevance."""
+    k = report["k"]
+    headers = [*[f"{n} P@{k}" for n in RANKERS], *[f"{n} nDCG@{k}" for n in RANKERS]]
+    summary = ReportTable(title=f"Applicant retrieval: each vacancy ranks all {report['searchable_resumes']} "
+                                f"resumes, macro mean over vacancies (P@{k} / nDCG@{k})",
+                          headers=["relevance", "vacancies", *headers], rows=[])
+    tables = [summary]
+    for relevance, by_ranker in report["relevances"].items():
+        means = [by_ranker[n]["mean"] for n in RANKERS]
+        summary.rows.append([RELEVANCE_TITLES.get(relevance, relevance), str(means[0]["vacancies"]),
+                             *[fmt(m["precision"]) for m in means], *[fmt(m["ndcg"]) for m in means]])
+        table = ReportTable(title=f"Applicant retrieval, {RELEVANCE_TITLES.get(relevance, relevance)}: per vacancy",
+                            headers=["vacancy", "title", "family", "relevant", *headers], rows=[])
+        for index, row in enumerate(by_ranker[RANKERS[0]]["per_vacancy"]):
+            rows = [by_ranker[n]["per_vacancy"][index] for n in RANKERS]
+            table.rows.append([row["vacancy"], row["title"][:48], row["family"] or "-", str(row["relevant"]),
+                               *[fmt(r["precision"]) for r in rows], *[fmt(r["ndcg"]) for r in rows]])
+        table.rows.append(["**mean**", "", "", "", *[fmt(m["precision"]) for m in means],
+                           *[fmt(m["ndcg"]) for m in means]])
+        tables.append(table)
+    return tables
+
+
+def tables_of(report: dict[str, Any]) -> list[ReportTable]:
+    """The tables of any report, by its dataset."""
+    builders = {"categories": category_tables, "hires": hire_tables, "applicants": applicant_tables}
+    return builders[report["dataset"]](report)
+
+
 def to_markdown(table: ReportTable) -> str:
     lines = [f"**{table.title}**", "", "| " + " | ".join(table.headers) + " |",
              "|" + "|".join("---" for _ in table.headers) + "|"]
