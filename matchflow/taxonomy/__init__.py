@@ -15,6 +15,12 @@ The dictionaries are CSV files in ``storage/seed/`` (shipped with the package); 
   takes only noun case endings, so ``технолог`` finds ``технологом`` but not ``технологий``.
   Shorter Cyrillic words (``БД``, ``ТЗ``, ``гит``) match exactly. ``ё`` is read as ``е``. This is a cheap
   suffix rule, not a full stemmer: derived words (``стрессоустойчивость``) need their own alias.
+* Russian lemmas: plain aliases with Cyrillic words also match lemma by lemma (pymorphy3's dictionary),
+  which reaches the forms whose stem changes: ``владелец продукта`` finds ``владельцем продукта``,
+  ``закупки`` finds ``закупок``, ``уровень сервиса`` finds ``уровня сервиса``, ``хор`` finds ``хоре``.
+  Only nominal readings count (a verb never matches a noun or participle alias), a word written with a
+  capital after its first letter (``МиСУ``) is an abbreviation and is not lemmatised, and English tokens are
+  never touched. Two aliases of different entries whose lemmas coincide are a conflict, like any other.
 * Strict aliases start with ``=`` (``=Go``, ``=R``, ``=C``, ``=Excel``, ``=REST``, ``=SOLID``...): for
   skills whose name is a single letter or an everyday word. They match only with the exact case written,
   only between list-like separators (space, start/end, ``, ; : / | ( ) [ ] " *`` bullets), never before
@@ -37,9 +43,11 @@ Modules, one concept each:
 
     dictionaries.py  the records and their CSV loaders
     normalize.py     the matching form of text, with offsets back into the original
-    stemming.py      Russian inflection of alias words
+    stemming.py      Russian inflection of alias words (the suffix rule)
+    morphology.py    Russian lemmas of words (pymorphy3), cached per word
     context.py       where strict and list-only aliases may stand; breaks a match never spans
     aliases.py       alias modes and automaton keys; the alias-conflict check
+    lemma_index.py   the lemma pass: aliases and text in lemma form
     phrase_index.py  the Aho-Corasick index every matcher shares
     matchers.py      SkillMatcher, RoleMatcher, canonical skills, roles and industries
     places.py        canonical locations; the city key locations compare by

@@ -2,7 +2,7 @@
 and the check that no alias stands for two entries.
 
 The conflict check compiles aliases exactly as the index does, so it flags what would really clash
-when matching (after case-folding and Russian stemming), not what merely looks alike in the CSV.
+when matching (after case-folding, Russian stemming and lemmas), not what merely looks alike in the CSV.
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from matchflow.taxonomy.normalize import normalize_phrase
+from matchflow.taxonomy.morphology import alias_lemma, is_abbreviation, is_cyrillic
+from matchflow.taxonomy.normalize import normalize_phrase, tokenize_chars
 from matchflow.taxonomy.stemming import is_stemmable, stem, stemmed_rx
 
-__all__ = ["AliasedEntry", "alias_forms", "compile_alias", "find_alias_conflicts"]
+__all__ = ["AliasedEntry", "alias_forms", "compile_alias", "find_alias_conflicts", "lemma_key"]
+
+_TOKEN = re.compile(r"[^ ]+")
 
 
 class AliasedEntry(Protocol):
@@ -59,12 +62,25 @@ def compile_alias(alias: str, *, stem_words: bool = True) -> tuple[str, re.Patte
     return key, re.compile(" ".join(rx) + "(?= )")
 
 
+def lemma_key(alias: str) -> str | None:
+    """The lemma automaton's key for a plain alias: each Cyrillic word as its lemma, padded with the separator.
+
+    None for an alias without a Cyrillic word: English is matched as written, by the main automaton only.
+    An abbreviation (``МИС``) stays as written: its "lemma" would be a guess."""
+    tokens = [(m.group(), alias[m.start():m.end()]) for m in _TOKEN.finditer(tokenize_chars(alias))]
+    if not any(is_cyrillic(word) for word, _ in tokens):
+        return None
+    return " " + " ".join(word if is_abbreviation(written) else alias_lemma(word) for word, written in tokens) + " "
+
+
 def find_alias_conflicts(entries: Sequence[AliasedEntry]) -> list[tuple[str, list[str]]]:
     """Aliases (or names) that would match for two or more different entries, as (alias, entry names).
 
     Compared in matching form: case-folded and stemmed for plain aliases, exact text for strict ones; a
-    plain alias also clashes with another entry's strict alias that it would match anyway."""
+    plain alias also clashes with another entry's strict alias that it would match anyway, and two plain
+    aliases clash when their Russian words share lemmas (``владелец продукта`` / ``владельца продукта``)."""
     plain: dict[tuple[str, str | None], set[str]] = {}
+    lemmas: dict[str, set[str]] = {}
     marked: dict[str, set[str]] = {}
     shown: dict[tuple[str, str | None], str] = {}
     for entry in entries:
@@ -78,7 +94,13 @@ def find_alias_conflicts(entries: Sequence[AliasedEntry]) -> list[tuple[str, lis
             sig = (compiled[0], compiled[1].pattern if compiled[1] else None)
             plain.setdefault(sig, set()).add(entry.name)
             shown.setdefault(sig, alias)
+            key = lemma_key(alias)
+            if key is not None:
+                lemmas.setdefault(key, set()).add(entry.name)
+                shown.setdefault((key, "lemma"), alias)
     out = [(shown[sig], sorted(names)) for sig, names in plain.items() if len(names) > 1]
+    out += [(shown[(key, "lemma")], sorted(names)) for key, names in lemmas.items()
+            if len(names) > 1 and (shown[(key, "lemma")], sorted(names)) not in out]  # not twice when both clash
     out += [(alias, sorted(names)) for alias, names in marked.items() if len(names) > 1]
     for alias, names in marked.items():
         literal = plain.get((" " + normalize_phrase(alias) + " ", None), set())

@@ -4,6 +4,9 @@ The automaton (``pyahocorasick``) runs over a normalised copy of the text whose 
 separator, so raw hits only occur at whole tokens; hits of stemmed aliases are then verified by regex,
 hits of strict aliases by their context rules, and overlaps resolved leftmost-longest. A 20-page resume
 takes a few milliseconds. Offsets are mapped back, so spans always point into the caller's text.
+
+Plain aliases with Russian words are also matched by lemma (`lemma_index.py`), which reaches the inflected
+forms the suffix rule cannot (``владельцем продукта``); both passes' hits go through the same overlap rule.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import ahocorasick
 
 from matchflow.taxonomy.aliases import AliasedEntry, alias_forms, compile_alias
 from matchflow.taxonomy.context import HARD_BREAK, strict_ok
+from matchflow.taxonomy.lemma_index import LemmaIndex
 from matchflow.taxonomy.normalize import OffsetMap, normalize_phrase, tokenize_chars
 
 __all__ = ["Match", "NameIndex", "PhraseIndex"]
@@ -47,6 +51,7 @@ class PhraseIndex:
         self._lookup: dict[str, int] = {}
         self._strict_lookup: dict[str, int] = {}
         table: dict[str, dict[tuple[int, str | None, str | None], _Pattern]] = {}
+        self._lemmas = LemmaIndex()
         for idx, entry in enumerate(self.entries):
             for alias, mode in alias_forms(entry.name, entry.aliases):
                 # strict and list-only aliases match as written: no Russian stemming
@@ -68,11 +73,13 @@ class PhraseIndex:
                     self._strict_lookup.setdefault(alias, idx)
                 else:
                     self._lookup.setdefault(normalize_phrase(alias), idx)
+                    self._lemmas.add(alias, idx, check_breaks=pattern.check_breaks)
         self._automaton = ahocorasick.Automaton()
         for key, patterns in table.items():
             self._automaton.add_word(key, (len(key), tuple(patterns.values())))
         if table:
             self._automaton.make_automaton()
+        self._lemmas.build()
         self._empty = not table
 
     def scan(self, text: str) -> list[Match]:
@@ -100,6 +107,7 @@ class PhraseIndex:
                 if p.check_breaks and HARD_BREAK.search(text, oa, ob):
                     continue
                 found.append((oa, -ob, p.entry))
+        found += self._lemmas.scan(text, offsets)
         found.sort()
         kept: list[Match] = []
         last_end = -1
