@@ -159,3 +159,14 @@ def test_cli_applicants_says_clearly_when_the_data_folder_is_absent(tmp_path: Pa
                                            "--home", str(tmp_path)])
     assert result.exit_code == 2
     assert "does not exist" in " ".join(result.output.split())
+
+
+def test_eval_all_runs_the_applicant_set_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import matchflow.evaluation.cli as cli
+
+    ran: list[str] = []
+    monkeypatch.setattr(cli, "_run", lambda what, *args, **kwargs: ran.append(what) or {"dataset": what})
+    monkeypatch.setattr(cli, "_emit", lambda reports, **kwargs: None)
+    result = CliRunner().invoke(eval_app, ["all", "--data", str(tmp_path), "--home", str(tmp_path / "eval")])
+    assert result.exit_code == 0, result.output
+    assert ran == ["categories", "hires", "applicants"]
