@@ -24,12 +24,11 @@ from matchflow.gpu.starters import Starter, StarterError, make_starter
 from matchflow.settings import Settings, get_settings
 from storage import gpu_checks
 from storage.db import database_engine, session_scope
-from tasks.gpu import GpuPoolStatus, read_pool_status
+from tasks.gpu import GPU_EVENT_PREFIX, GpuPoolStatus, pool_resource, read_pool_status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-EVENT_PREFIX = "matchflow.gpu"
 
 
 @dataclass
@@ -49,11 +48,6 @@ class HealthReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def pool_resource(pool: str) -> dict[str, str]:
-    """The event resource for the GPU pool (by name: readable in the UI and matchable in automations)."""
-    return {"prefect.resource.id": f"matchflow.gpu-pool.{pool}", "prefect.resource.name": pool}
 
 
 def pool_type(pool: str) -> str | None:
@@ -83,7 +77,7 @@ def record_check(engine: Engine, report: HealthReport) -> int:
     payload = {k: v for k, v in report.as_dict().items() if k in ("status", "starter", "started", "waited_s",
                                                                      "detail")}
     payload["online_workers"] = report.pool_status.get("online_workers", 0)
-    emit_event(event=f"{EVENT_PREFIX}.{report.status}", resource=pool_resource(report.pool), payload=payload)
+    emit_event(event=f"{GPU_EVENT_PREFIX}.{report.status}", resource=pool_resource(report.pool), payload=payload)
     return row_id
 
 

@@ -27,11 +27,11 @@ MAX_BATCHES = 100_000
 
 @flow(name="inference", description="Embedding, rerank and analysis on the GPU host.")
 def inference(stage: str = "embed", kinds: list[str] | None = None, chain: str = CHAIN_A.slug, batch_size: int = 64,
-              match: MatchConfig | None = None) -> dict[str, Any]:
+              match: MatchConfig | None = None, pipeline_run_id: int | None = None) -> dict[str, Any]:
     """1. load the model once (CUDA when present)  2. embed pending documents, or 3. match pending queries.
 
     `chain` is a chain slug (chain-a, chain-b); `match` is the handing chain's match configuration (this
-    host's settings when it is left out).
+    host's settings when it is left out); `pipeline_run_id` the handing chain run's, kept on its sessions.
     """
     if stage not in ("embed", "match"):
         raise ValueError(f"unknown inference stage {stage!r}: use 'embed' or 'match'")
@@ -54,8 +54,8 @@ def inference(stage: str = "embed", kinds: list[str] | None = None, chain: str =
             with session_scope(context.engine) as session:
                 model = register_model(session=session, embedder=embedder)
                 processed = match_documents(session=session, chain=spec, model=model, config=context.match,
-                                            limit=batch_size, device=embedder.device,
-                                            cross_encoder=cross_encoder).processed
+                                            limit=batch_size, device=embedder.device, cross_encoder=cross_encoder,
+                                            pipeline_run_id=pipeline_run_id).processed
             done += processed
             if not processed:
                 break

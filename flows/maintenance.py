@@ -23,13 +23,12 @@ from prefect.client.schemas.filters import (
 from prefect.client.schemas.objects import StateType
 from prefect.events import emit_event
 
-from flows.gpu_health import pool_resource
 from matchflow.gpu.starters import Starter, StarterError, make_starter
 from matchflow.settings import get_settings
 from storage import gpu_checks
 from storage.db import database_engine, session_scope
 from storage.retention import RetentionPolicy, apply_retention
-from tasks.gpu import read_pool_status
+from tasks.gpu import pool_resource, read_pool_status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

@@ -45,7 +45,7 @@ def _open_database(settings: Settings):
 
     try:
         engine = database_engine(settings)
-        return engine, check_server(engine, embedded=settings.database_url is None)
+        return engine, check_server(engine, embedded=settings.embedded_database)
     except DatabaseError as exc:
         raise _fail(str(exc)) from None
 
