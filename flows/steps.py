@@ -100,8 +100,16 @@ def gpu_check_step(run: ChainRun, context: RunContext, chain: ChainSpec, handoff
 
 
 def _hand_to_gpu(run: ChainRun, handoff: GpuHandoff, parameters: dict[str, Any], step: str) -> bool:
-    """Run the inference deployment on the GPU pool and wait (bounded); False when it did not complete."""
+    """Run the inference deployment on the GPU pool and wait (bounded); False when it did not complete.
+
+    After one failed hand-off the run does the rest on CPU: the pool looked ready at step 2, but a host that
+    just failed is not worth waiting for again within the same run.
+    """
     logger = get_run_logger()
+    if run.fallbacks:
+        run.fallbacks.append({"step": step, "reason": f"not handed over: the {run.fallbacks[0]['step']} "
+                                                      "hand-off of this run failed"})
+        return False
     try:
         flow_run = run_deployment(handoff.deployment, parameters=parameters, timeout=0, as_subflow=True)
         state = _wait_for_inference(flow_run.id, handoff)
