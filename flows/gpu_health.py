@@ -138,7 +138,16 @@ def check_and_start(settings: Settings, *, start: bool = True, wait_s: float | N
 
 @flow(name="gpu-health", description="Check the GPU pool; start the GPU host when no worker is online.")
 def gpu_health(start: bool = True, wait_s: float | None = None) -> State:
-    """Check the GPU pool and, when `start` and no worker is online, start the host and wait up to `wait_s`."""
+    """Check the GPU pool and, when `start` and no worker is online, start the host and wait up to `wait_s`.
+
+    Steps 1-4 of the module docstring: read-gpu-pool, start-gpu-host, wait-gpu-ready, record.
+
+    Args:
+        start: Start the GPU host with the configured starter (MATCHFLOW_GPU_STARTER) when no worker is
+            online; false: only check and record.
+        wait_s: Seconds to wait for the pool to become ready after a start; empty:
+            MATCHFLOW_GPU_START_WAIT_S (300).
+    """
     settings = get_settings()
     logger = get_run_logger()
     report = check_and_start(settings, start=start, wait_s=wait_s)

@@ -85,7 +85,13 @@ def stop_gpu_host(starter: Starter | None, pool: str) -> dict[str, Any]:
 
 @flow(name="gpu-maintenance", description="Stop an idle GPU host; report GPU memory and loaded models.")
 def gpu_maintenance(idle_minutes: float | None = None, stop: bool = True) -> dict[str, Any]:
-    """1. pool status  2. idle? (Prefect API + gpu_checks)  3. stop the host when idle  4. device report."""
+    """1. pool status  2. idle? (Prefect API + gpu_checks)  3. stop the host when idle  4. device report.
+
+    Args:
+        idle_minutes: The host is idle when no inference run started or ran in this many minutes and
+            gpu-health did not start it in them; empty: MATCHFLOW_GPU_IDLE_MINUTES (60).
+        stop: Stop an idle host with the configured starter; false: only report.
+    """
     settings = get_settings()
     engine = database_engine(settings)
     logger = get_run_logger()
@@ -116,7 +122,12 @@ def gpu_maintenance(idle_minutes: float | None = None, stop: bool = True) -> dic
 
 @flow(name="cleanup", description="Retention: old failed documents, superseded sessions, unused raw files.")
 def cleanup(dry_run: bool = False) -> dict[str, Any]:
-    """Apply the retention policy from settings; never touches what a current match result references."""
+    """Apply the retention policy from settings; never touches what a current match result references.
+
+    Args:
+        dry_run: Only count what the policy would delete (failed documents, superseded sessions, raw
+            files, bytes); delete nothing.
+    """
     settings = get_settings()
     policy = RetentionPolicy(raw_file_days=settings.retention_raw_file_days,
                              session_days=settings.retention_session_days,
