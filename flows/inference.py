@@ -30,8 +30,17 @@ def inference(stage: str = "embed", kinds: list[str] | None = None, chain: str =
               match: MatchConfig | None = None, pipeline_run_id: int | None = None) -> dict[str, Any]:
     """1. load the model once (CUDA when present)  2. embed pending documents, or 3. match pending queries.
 
-    `chain` is a chain slug (chain-a, chain-b); `match` is the handing chain's match configuration (this
-    host's settings when it is left out); `pipeline_run_id` the handing chain run's, kept on its sessions.
+    Args:
+        stage: "embed" (step 3: vectors for the documents that lack them) or "match" (steps 4-7: search,
+            rerank, analyse and save for the embedded query documents not yet matched).
+        kinds: Document kinds to embed ("resume", "job"); empty: both. Used by the embed stage only.
+        chain: The chain whose queries the match stage serves: "chain-a" (resumes -> jobs) or "chain-b"
+            (jobs -> resumes).
+        batch_size: Documents per batch (one database transaction each).
+        match: The handing chain's match configuration (top-K, retrieval pool, weights, filters,
+            redaction); empty: this host's settings.
+        pipeline_run_id: The handing chain run's id, kept on the match sessions saved here so that the
+            chain counts them; empty for a run started by hand.
     """
     if stage not in ("embed", "match"):
         raise ValueError(f"unknown inference stage {stage!r}: use 'embed' or 'match'")

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 # Prefect's ephemeral API server can take 20-30 s to start on two cores.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry calls from a closed network
+# matchflow's module loggers (named by __name__) in the flow run's logs in the UI, as Prefect's own loggers are.
+# Read once, when Prefect configures logging (the first `from prefect import flow/task/...`): nothing above
+# imports Prefect. Workers need the same in their environment (the Dockerfile sets it; docs/orchestration.md).
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "matchflow,flows,tasks,storage")
+# outside a flow or task run (most commands) those records only reach the console, without a warning each
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 app = typer.Typer(
     help="matchflow: match candidates' resumes and jobs (Prefect + Postgres/pgvector).",
