@@ -23,6 +23,7 @@ from prefect.events import emit_event
 from prefect.states import Completed, Failed, State
 
 from matchflow.gpu.starters import Starter, StarterError, make_starter, mask_url
+from matchflow.logs import install_redaction
 from matchflow.settings import Settings, get_settings
 from storage import gpu_checks
 from storage.db import database_engine, session_scope
@@ -199,6 +200,7 @@ def gpu_health(start: bool = True, wait_s: float | None = None) -> State:
             MATCHFLOW_GPU_START_WAIT_S (300).
     """
     settings = get_settings()
+    install_redaction(settings)  # secrets and contacts masked in this run's logs, matchflow's included
     logger = get_run_logger()
     report = check_and_start(settings, start=start, wait_s=wait_s)
     check_id = record_gpu_check(database_engine(settings), report)

@@ -14,6 +14,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from matchflow.domain import CHAIN_A, DocumentKind, chain_spec
+from matchflow.logs import install_redaction
 from matchflow.pipeline.config import MatchConfig
 from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.embed import embed_batch, load_embedder, register_model
@@ -44,7 +45,9 @@ def inference(stage: str = "embed", kinds: list[str] | None = None, chain: str =
     """
     if stage not in ("embed", "match"):
         raise ValueError(f"unknown inference stage {stage!r}: use 'embed' or 'match'")
-    context = RunContext.from_settings(get_settings(), match=match)
+    settings = get_settings()
+    install_redaction(settings)  # secrets and contacts masked in this run's logs, matchflow's included
+    context = RunContext.from_settings(settings, match=match)
     logger = get_run_logger()
     embedder = load_embedder(context.embed)
     done = 0

@@ -26,6 +26,7 @@ from prefect.events import emit_event
 
 from flows.gpu_health import markdown_table, plain, shown
 from matchflow.gpu.starters import Starter, StarterError, make_starter
+from matchflow.logs import install_redaction
 from matchflow.settings import get_settings
 from storage import gpu_checks
 from storage.db import database_engine, session_scope
@@ -158,6 +159,7 @@ def gpu_maintenance(idle_minutes: float | None = None, stop: bool = True) -> dic
         stop: Stop an idle host with the configured starter; false: only report.
     """
     settings = get_settings()
+    install_redaction(settings)  # secrets and contacts masked in this run's logs, matchflow's included
     engine = database_engine(settings)
     logger = get_run_logger()
     pool = read_pool_status(settings.gpu_pool)
@@ -195,6 +197,7 @@ def cleanup(dry_run: bool = False) -> dict[str, Any]:
             files, bytes); delete nothing.
     """
     settings = get_settings()
+    install_redaction(settings)  # secrets and contacts masked in this run's logs, matchflow's included
     policy = RetentionPolicy(raw_file_days=settings.retention_raw_file_days,
                              session_days=settings.retention_session_days,
                              failed_days=settings.retention_failed_days)
