@@ -43,7 +43,7 @@ SECRET_BLOCK = "matchflow-database-url"
 GPU_POOL, CPU_POOL = "matchflow-gpu", "matchflow-cpu"
 RUN_TIMEOUT_S = 600
 JOBS = ["j01-senior-python-backend-engineer.pdf", "j03-data-engineer.md", "j04-devops-engineer-aws-kubernetes.txt",
-        "j05-frontend-engineer-react.docx"]
+        "j02-frontend-engineer-react-typescript.docx"]
 FIRST = ["r01-senior-python-backend-engineer.pdf", "r03-junior-python-developer.pdf"]
 SECOND = ["r02-python-developer-django-fastapi.docx", "r05-senior-frontend-engineer-react-typescript.pdf",
           "r07-data-engineer.pdf"]
@@ -65,8 +65,13 @@ def _pip_wheel_folders() -> list[Path]:
     for line in result.stdout.splitlines():
         key, _, value = line.partition("=")
         if key.endswith("find-links"):
-            folders += [Path(v) for v in value.strip("'\"").split() if Path(v).is_dir()]
+            folders += [Path(v) for v in value.strip("'\"").split() if Path(v).is_dir() and Path(v) not in folders]
     return folders
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        return None
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +93,7 @@ def worker_image(docker_daemon, tmp_path_factory) -> str:
     frozen = subprocess.run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], capture_output=True,
                             text=True, check=True).stdout
     (served / "constraints.txt").write_text(frozen)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(served)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(served)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}"
     try:
