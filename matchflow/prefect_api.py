@@ -52,7 +52,8 @@ def prefect_api() -> Iterator[str | None]:
     profile): starts a server that dies with this process, sets PREFECT_API_URL for this process (settings
     context and environment) while the block runs, then flushes Prefect's log and event workers to it and
     stops it. Ephemeral mode off: yields None and leaves Prefect to report the missing URL. Nested use
-    reuses the outer server (the URL is then configured).
+    reuses the outer server (the URL is then configured). Enter it from a thread that outlives the block
+    (the main thread): Linux sends the parent-death signal when the thread that started the server ends.
     """
     from prefect.settings import get_current_settings
 
@@ -131,7 +132,7 @@ def _wait_until_healthy(process: subprocess.Popen, port: int, deadline: float, l
     import httpx
 
     url = f"http://127.0.0.1:{port}/api/health"
-    with httpx.Client(timeout=5) as client:
+    with httpx.Client(timeout=5, trust_env=False) as client:  # 127.0.0.1: never through an HTTP(S)_PROXY
         while True:
             code = process.poll()
             if code == PORT_IN_USE_EXIT_CODE and time.monotonic() < deadline:
