@@ -150,3 +150,18 @@ def test_a_server_that_does_not_start_in_time_says_where_its_output_went(tmp_pat
     assert str(log) in message and "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" in message
     assert log.exists()  # kept for reading
     assert set(psutil.Process().children(recursive=True)) == before  # the server was stopped
+
+
+def test_nested_use_shares_one_server_and_restores_the_settings(tmp_path, monkeypatch):
+    """`matchflow demo` runs two chains in one block: one server for both, none after, no URL left set."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_HOME, get_current_settings, temporary_settings
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    before = set(psutil.Process().children(recursive=True))
+    with temporary_settings({PREFECT_HOME: str(tmp_path / "prefect")}, restore_defaults={PREFECT_API_URL}):
+        with prefect_api() as outer, prefect_api() as inner:
+            assert outer == inner == get_current_settings().api.url == os.environ["PREFECT_API_URL"]
+            started = set(psutil.Process().children(recursive=True)) - before
+            assert [_is_api_server(p) for p in started] == [True]
+        assert get_current_settings().api.url is None and "PREFECT_API_URL" not in os.environ
+    assert _still_running(list(started), 0) == []
