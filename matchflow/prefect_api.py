@@ -23,6 +23,7 @@ from pathlib import Path
 
 PORT_IN_USE_EXIT_CODE = 3  # uvicorn's exit code when it cannot bind (another process took the port first)
 STOP_TIMEOUT_S = 10
+LOG_PREFIX = "matchflow-prefect-api-"  # then the command's pid: the server's output, in the temporary folder
 
 # Run by the child before it becomes the server: the kernel sends SIGKILL to the child when the thread
 # that started it ends (the command's main thread: the whole command, SIGKILL included). Done in a tiny
@@ -63,7 +64,8 @@ def prefect_api() -> Iterator[str | None]:
         return
     # The environment the server gets, as Prefect builds it for its own: taken before PREFECT_API_URL is set.
     environment = {**os.environ, **settings.to_environment_variables(exclude_unset=True)}
-    log_path = Path(tempfile.gettempdir()) / f"matchflow-prefect-api-{os.getpid()}.log"
+    _remove_stale_logs(Path(tempfile.gettempdir()))
+    log_path = Path(tempfile.gettempdir()) / f"{LOG_PREFIX}{os.getpid()}.log"
     timeout_s = settings.server.ephemeral.startup_timeout_seconds
     with temporary_api_server(environment, log_path, startup_timeout_s=timeout_s) as api_url, \
             _api_url_for_this_process(api_url):
@@ -99,6 +101,26 @@ def temporary_api_server(environment: dict[str, str], log_path: Path, *,
             _stop(process)
             with contextlib.suppress(OSError):
                 log_path.unlink()
+
+
+def _remove_stale_logs(directory: Path) -> None:
+    """Remove the empty server logs of commands that were killed (a clean stop removes its own; one with
+    output is kept for reading)."""
+    for path in directory.glob(f"{LOG_PREFIX}*.log"):
+        pid = path.stem.removeprefix(LOG_PREFIX)
+        with contextlib.suppress(OSError, ValueError):
+            if path.stat().st_size == 0 and not _alive(int(pid)):
+                path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _free_port() -> int:

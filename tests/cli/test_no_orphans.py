@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from matchflow.prefect_api import ApiServerError, prefect_api, temporary_api_server
+from matchflow.prefect_api import LOG_PREFIX, ApiServerError, prefect_api, temporary_api_server
 from tests.pipeline.conftest import SAMPLES
 
 SERVER_START_TIMEOUT_S = 240  # the command's database setup and imports, then a 20-30 s server start
@@ -126,7 +126,7 @@ def test_a_finished_run_leaves_no_api_server_behind(engine, tmp_path):
         assert _still_running([seen[pid] for pid in servers], 0) == []  # stopped before the CLI exited
         alive = _still_running(list(seen.values()), GONE_WITHIN_S)  # and nothing else it started lives on
         assert alive == [], [(p.pid, p.cmdline()) for p in alive]
-        assert not (Path(tempfile.gettempdir()) / f"matchflow-prefect-api-{cli.pid}.log").exists()
+        assert not (Path(tempfile.gettempdir()) / f"{LOG_PREFIX}{cli.pid}.log").exists()
     finally:
         _kill_leftovers(cli, list(seen.values()))
 
