@@ -381,9 +381,10 @@ def _run_flow(chain: Chain, source: str, **parameters):
         from flows.job_chain import job_chain as flow
     with err_console.status(f"running {chain.value} (starting Prefect if needed)..."), _prefect_api():
         state = flow(source=source, return_state=True, **parameters)
-        if isinstance(state, State) and not state.is_completed():
-            raise _fail(f"{chain.value} ended {state.name}: {state.message}", code=1)
-        return state.result() if isinstance(state, State) else state
+        result = state.result() if isinstance(state, State) and state.is_completed() else state
+    if isinstance(state, State) and not state.is_completed():
+        raise _fail(f"{chain.value} ended {state.name}: {state.message}", code=1)
+    return result
 
 
 def samples_dir() -> Path:
