@@ -140,12 +140,17 @@ def _server_command(port: int) -> list[str]:
 
 def _start(port: int, environment: dict[str, str], log) -> subprocess.Popen:
     command = _server_command(port)
-    if sys.platform.startswith("linux"):
+    dies_with_parent = sys.platform.startswith("linux")
+    if dies_with_parent:
         command = [sys.executable, "-c", _EXEC_WITH_PARENT_DEATH_SIGNAL, str(os.getpid()), *command]
     # No UI, ephemeral services only, final app: the flags Prefect sets for its own ephemeral server.
     env = {**environment, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
     env.pop("PREFECT_API_URL", None)
-    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    # Its own session when it dies with the command anyway: a Ctrl-C at the terminal then reaches the command
+    # alone, which reports its flow run crashed to a server still up, then stops it. (In the command's group
+    # the server quits at the same Ctrl-C and the command retries its last API calls for a minute or more.)
+    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=dies_with_parent)
 
 
 def _wait_until_healthy(process: subprocess.Popen, port: int, deadline: float, log_path: Path,

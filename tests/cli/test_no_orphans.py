@@ -60,9 +60,24 @@ def _start_run(tmp_path: Path, *extra: str) -> subprocess.Popen:
     shutil.copy(next((SAMPLES / "resumes").glob("r01-*")), source)
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "MATCHFLOW_FILE_STORE": str(tmp_path / "files")}
     env.pop("PREFECT_API_URL", None)
-    return subprocess.Popen([sys.executable, "-m", "matchflow", "run", "chain-a", "--source", str(source), *extra],
-                            env=env, stdout=subprocess.PIPE, stderr=(tmp_path / "stderr.txt").open("wb"),
-                            text=True, start_new_session=True)
+    with (tmp_path / "stderr.txt").open("wb") as stderr:
+        return subprocess.Popen([sys.executable, "-m", "matchflow", "run", "chain-a", "--source", str(source),
+                                 *extra], env=env, stdout=subprocess.PIPE, stderr=stderr, text=True,
+                                start_new_session=True)
+
+
+def _wait_for_its_api_server(cli: subprocess.Popen, tmp_path: Path, descendants: list[psutil.Process]) -> None:
+    """Until the CLI's API server listens; `descendants` then holds every process under the CLI."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while not any(_is_api_server(p) and _listening(p) for p in descendants):
+        assert cli.poll() is None, f"the run ended ({cli.returncode}) before its API server was seen: " \
+                                   + (tmp_path / "stderr.txt").read_text()[-3000:]
+        assert time.monotonic() < deadline, "no listening API server under the CLI"
+        time.sleep(0.2)
+        with contextlib.suppress(psutil.NoSuchProcess):
+            descendants[:] = psutil.Process(cli.pid).children(recursive=True)
+    servers = [p for p in descendants if _is_api_server(p)]
+    assert len(servers) == 1, [p.cmdline() for p in servers]  # the CLI's own, and no Prefect-started one
 
 
 def _kill_leftovers(cli: subprocess.Popen, seen: list[psutil.Process]) -> None:
@@ -80,17 +95,7 @@ def test_sigkill_of_the_cli_takes_its_api_server_along(engine, tmp_path):
     cli = _start_run(tmp_path)
     descendants: list[psutil.Process] = []
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not any(_is_api_server(p) and _listening(p) for p in descendants):
-            assert cli.poll() is None, f"the run ended ({cli.returncode}) before its API server was seen: " \
-                                       + (tmp_path / "stderr.txt").read_text()[-3000:]
-            assert time.monotonic() < deadline, "no listening API server under the CLI"
-            time.sleep(0.2)
-            with contextlib.suppress(psutil.NoSuchProcess):
-                descendants = psutil.Process(cli.pid).children(recursive=True)
-        servers = [p for p in descendants if _is_api_server(p)]
-        assert len(servers) == 1, [p.cmdline() for p in servers]  # the CLI's own, and no Prefect-started one
-
+        _wait_for_its_api_server(cli, tmp_path, descendants)
         os.kill(cli.pid, signal.SIGKILL)  # the CLI alone: its group and its children are left to themselves
         cli.wait(30)
         alive = _still_running(descendants, GONE_WITHIN_S)
@@ -103,6 +108,26 @@ def test_sigkill_of_the_cli_takes_its_api_server_along(engine, tmp_path):
                             timeout=300, check=False)
     assert status.returncode == 0, status.stderr[-3000:]
     assert "up to date" in status.stdout
+
+
+def test_ctrl_c_ends_the_run_promptly_and_stops_its_api_server(engine, tmp_path):
+    """SIGINT to the CLI's process group, as a terminal's Ctrl-C: the server, in a session of its own, stays up
+    while the CLI reports its flow run crashed, then goes (in the CLI's group it would quit at once and leave
+    the CLI retrying its API calls for a minute or more)."""
+    cli = _start_run(tmp_path)
+    descendants: list[psutil.Process] = []
+    try:
+        _wait_for_its_api_server(cli, tmp_path, descendants)
+        started = time.monotonic()
+        os.killpg(cli.pid, signal.SIGINT)
+        cli.wait(60)
+        assert time.monotonic() - started < 30, "the run took too long to stop"
+        assert cli.returncode != 0
+        alive = _still_running(descendants, GONE_WITHIN_S)
+        assert alive == [], [(p.pid, p.cmdline()) for p in alive]
+        assert "Error logging to API" not in (tmp_path / "stderr.txt").read_text()
+    finally:
+        _kill_leftovers(cli, descendants)
 
 
 def test_a_finished_run_leaves_no_api_server_behind(engine, tmp_path):
