@@ -147,6 +147,7 @@ def test_a_finished_run_leaves_no_api_server_behind(engine, tmp_path):
         out = cli.stdout.read()
         assert cli.returncode == 0, (tmp_path / "stderr.txt").read_text()[-3000:]
         assert json.loads(out)["stages"], out
+        assert "Error logging to API" not in (tmp_path / "stderr.txt").read_text()  # flushed before the stop
         assert len(servers) == 1, servers  # started by the CLI, and Prefect started none of its own
         assert _still_running([seen[pid] for pid in servers], 0) == []  # stopped before the CLI exited
         alive = _still_running(list(seen.values()), GONE_WITHIN_S)  # and nothing else it started lives on
