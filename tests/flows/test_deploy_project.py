@@ -115,7 +115,8 @@ def test_automations_react_to_the_gpu_pool_and_failed_inference_runs():
         # they record and notify; starting the host is left to demand
         assert run["deployment"] == "gpu-health/matchflow-gpu-health" and run["parameters"] == {"start": False}
     silent = automations["matchflow-inference-no-heartbeat"]
-    assert silent["trigger"]["posture"] == "Proactive" and silent["trigger"]["after"] == ["prefect.flow-run.heartbeat"]
+    assert silent["trigger"]["posture"] == "Proactive"
+    assert silent["trigger"]["after"] == ["prefect.flow-run.Running", "prefect.flow-run.heartbeat"]
     assert silent["actions"] == [{"type": "change-flow-run-state", "state": "CRASHED",
                                   "message": silent["actions"][0]["message"]}]
 
