@@ -454,8 +454,9 @@ def test_the_gpu_host_runs_only_while_there_is_work(prefect_api, db, jobs, cpu_w
     assert _latest_run_stats(db)["stages"]["embed"]["device"] == "cpu"
     try:
         _wait_for(_pool_ready, 180, "the demand to start the GPU host")
-        started = [d for status, d in checks()[before:] if d.get("started")]
-        assert started and started[-1]["status"] == "ready"
+        started = _wait_for(lambda: [d for _, d in checks()[before:] if d.get("started")], 60,
+                            "gpu-health to record the start")  # it records once the pool is ready
+        assert started[-1]["status"] == "ready"
 
         # the next work goes to the GPU pool
         second = _copy_samples("resumes", ["r12-senior-data-scientist-nlp-machine-learning.pdf"],
