@@ -21,8 +21,9 @@ FROM ${BASE_IMAGE}
 ARG TORCH_VARIANT=cpu
 ARG TORCH_VERSION=2.13.0
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/${TORCH_VARIANT}
-# extra wheels for pip (a URL or folder); empty = the package index only
+# extra wheels for pip (a URL or folder), and a constraints file (a URL) to pin the versions; unset: the index only
 ARG PIP_FIND_LINKS
+ARG PIP_CONSTRAINT
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

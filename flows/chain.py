@@ -45,7 +45,7 @@ def run_chain(chain: ChainSpec, *, source: str, batch_size: int, limit: int | No
         with ChainRun(chain, parameters, context) as run:
             fetch_step(run, context, source, chain.query_kind, since=since, limit=limit, batch_size=batch_size)  # 0
             parse_step(run, context, chain.query_kind, batch_size=batch_size)  # 1
-            gpu = gpu_check_step(run, handoff)  # 2
+            gpu = gpu_check_step(run, context, chain, handoff)  # 2
             embed_step(run, context, chain, batch_size=batch_size, gpu=gpu, handoff=handoff)  # 3
             match_steps(run, context, chain, batch_size=batch_size, gpu=gpu, handoff=handoff)  # 4-7
         return run.summary()

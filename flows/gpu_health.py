@@ -11,25 +11,28 @@ run fails (automations/gpu.yaml). A failed start ends the run Failed, so it show
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_client, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 from prefect.states import Completed, Failed, State
 
-from matchflow.gpu.starters import Starter, StarterError, make_starter
+from matchflow.gpu.starters import Starter, StarterError, make_starter, mask_url
+from matchflow.logs import install_redaction
 from matchflow.settings import Settings, get_settings
 from storage import gpu_checks
 from storage.db import database_engine, session_scope
-from tasks.gpu import GpuPoolStatus, read_pool_status
+from tasks.gpu import GPU_EVENT_PREFIX, GpuPoolStatus, pool_resource, read_pool_status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-EVENT_PREFIX = "matchflow.gpu"
+REPORT_KEY = "gpu-health-report"  # one artifact per run under a stable key: the UI keeps its history
 
 
 @dataclass
@@ -49,11 +52,6 @@ class HealthReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def pool_resource(pool: str) -> dict[str, str]:
-    """The event resource for the GPU pool (by name: readable in the UI and matchable in automations)."""
-    return {"prefect.resource.id": f"matchflow.gpu-pool.{pool}", "prefect.resource.name": pool}
 
 
 def pool_type(pool: str) -> str | None:
@@ -83,7 +81,7 @@ def record_check(engine: Engine, report: HealthReport) -> int:
     payload = {k: v for k, v in report.as_dict().items() if k in ("status", "starter", "started", "waited_s",
                                                                      "detail")}
     payload["online_workers"] = report.pool_status.get("online_workers", 0)
-    emit_event(event=f"{EVENT_PREFIX}.{report.status}", resource=pool_resource(report.pool), payload=payload)
+    emit_event(event=f"{GPU_EVENT_PREFIX}.{report.status}", resource=pool_resource(report.pool), payload=payload)
     return row_id
 
 
@@ -136,15 +134,79 @@ def check_and_start(settings: Settings, *, start: bool = True, wait_s: float | N
     return report
 
 
+# --- the run's artifact ------------------------------------------------------------------------------
+
+_URL_RE = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s\"'<>|]+", re.IGNORECASE)
+
+
+def plain(value: Any) -> str:
+    """A value as one line of text: URLs masked (`mask_url`: no credentials, no query), lists and dicts
+    flattened, yes/no for booleans, "-" for nothing."""
+    if value is None or value in ("", [], {}):
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {plain(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(plain(item) for item in value)
+    return " ".join(_URL_RE.sub(lambda match: mask_url(match.group(0)), str(value)).split())
+
+
+def shown(value: Any) -> str:
+    """`plain(value)` for a markdown table cell (pipes escaped)."""
+    return plain(value).replace("|", "\\|")
+
+
+def markdown_table(rows: list[tuple[str, Any]]) -> list[str]:
+    """A two-column field | value table, every value through `shown`."""
+    return ["| field | value |", "|---|---|", *(f"| {name} | {shown(value)} |" for name, value in rows)]
+
+
+def health_report_markdown(report: HealthReport, check_id: int) -> str:
+    """The run's report: pool status, workers online, starter, started, waited, detail, gpu_checks row."""
+    pool = report.pool_status
+    workers = pool.get("workers") or []
+    lines = [f"# GPU health: pool `{shown(report.pool)}` {report.status}", "", *markdown_table([
+        ("status", report.status),
+        ("pool status", pool.get("status")),
+        ("workers online", f"{pool.get('online_workers', 0)}" + (f" ({plain(workers)})" if workers else "")),
+        ("starter", report.starter),
+        ("started", report.started),
+        ("start result", report.start),
+        ("waited", f"{report.waited_s:g} s"),
+        ("detail", report.detail),
+        ("gpu_checks row", check_id),
+    ])]
+    return "\n".join(lines) + "\n"
+
+
+def publish_health_report(report: HealthReport, check_id: int) -> None:
+    """The run's markdown artifact under `gpu-health-report` (no secrets: URLs masked, no environment)."""
+    create_markdown_artifact(key=REPORT_KEY, markdown=health_report_markdown(report, check_id),
+                             description=f"gpu-health: pool {report.pool} {report.status}, gpu_checks row {check_id}")
+
+
 @flow(name="gpu-health", description="Check the GPU pool; start the GPU host when no worker is online.")
 def gpu_health(start: bool = True, wait_s: float | None = None) -> State:
-    """Check the GPU pool and, when `start` and no worker is online, start the host and wait up to `wait_s`."""
+    """Check the GPU pool and, when `start` and no worker is online, start the host and wait up to `wait_s`.
+
+    Steps 1-4 of the module docstring: read-gpu-pool, start-gpu-host, wait-gpu-ready, record.
+
+    Args:
+        start: Start the GPU host with the configured starter (MATCHFLOW_GPU_STARTER) when no worker is
+            online; false: only check and record.
+        wait_s: Seconds to wait for the pool to become ready after a start; empty:
+            MATCHFLOW_GPU_START_WAIT_S (300).
+    """
     settings = get_settings()
+    install_redaction(settings)  # secrets and contacts masked in this run's logs, matchflow's included
     logger = get_run_logger()
     report = check_and_start(settings, start=start, wait_s=wait_s)
     check_id = record_gpu_check(database_engine(settings), report)
     logger.info("GPU pool %s: %s (%s) - gpu_checks row %d", report.pool, report.status, report.detail or "ok",
                 check_id)
+    publish_health_report(report, check_id)
     result = {**report.as_dict(), "check_id": check_id}
     if report.status == "start-failed":
         return Failed(message=f"GPU host start failed: {report.detail}", data=result)

@@ -25,8 +25,18 @@ def job_chain(source: str = "fillout", batch_size: int = 64, limit: int | None =
     6. analyze: match scoring and skills gap per candidate
     7. save: one match session per job with its ranked, explained results
 
-    `source` is "fillout" or comma-separated folders/files; `dry_run` only reports what is pending;
-    `location` / `remote_only` restrict the matches (substring of the job's or candidate's location).
+    Args:
+        source: Where new jobs come from: "fillout" (the company form's submissions), or comma-separated
+            folders or files of job descriptions and job tables.
+        batch_size: Documents per task run, in every step.
+        limit: Read at most this many submissions or files in step 0; empty: all of them.
+        since: Fillout only: an ISO-8601 time; fetch the submissions made after it instead of those after
+            the last run's watermark.
+        dry_run: Only report what is pending (files found, documents per status); change nothing.
+        top_k: Resumes kept per job; empty: MATCHFLOW_TOP_K (10).
+        location: Only candidates whose location contains this text (case-insensitive); empty: any location.
+        remote_only: Only remote jobs; no effect on this chain, whose matches are resumes (kept for the
+            chains' common signature).
     """
     return run_chain(CHAIN_B, source=source, batch_size=batch_size, limit=limit, since=since, dry_run=dry_run,
                      top_k=top_k, location=location, remote_only=remote_only)

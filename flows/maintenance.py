@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_client, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.filters import (
     FlowFilter,
@@ -23,18 +24,22 @@ from prefect.client.schemas.filters import (
 from prefect.client.schemas.objects import StateType
 from prefect.events import emit_event
 
-from flows.gpu_health import pool_resource
+from flows.gpu_health import markdown_table, plain, shown
 from matchflow.gpu.starters import Starter, StarterError, make_starter
+from matchflow.logs import install_redaction
 from matchflow.settings import get_settings
 from storage import gpu_checks
 from storage.db import database_engine, session_scope
-from storage.retention import RetentionPolicy, apply_retention
-from tasks.gpu import read_pool_status
+from storage.retention import RetentionPolicy, RetentionReport, apply_retention
+from tasks.gpu import pool_resource, read_pool_status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 ACTIVE_STATES = [StateType.RUNNING, StateType.PENDING, StateType.SCHEDULED]
+# one artifact per run under a stable key each: the UI keeps their history
+MAINTENANCE_KEY = "gpu-maintenance-report"
+CLEANUP_KEY = "cleanup-report"
 
 
 def inference_runs_since(flow_name: str, since: datetime) -> int:
@@ -83,10 +88,78 @@ def stop_gpu_host(starter: Starter | None, pool: str) -> dict[str, Any]:
     return starter.stop(pool=pool)
 
 
+# --- the runs' artifacts ------------------------------------------------------------------------------
+
+
+def maintenance_report_markdown(report: dict[str, Any]) -> str:
+    """gpu-maintenance's report: pool, idle check, action (and the stop's result or error), device report."""
+    pool = report["pool"]
+    workers = pool.get("workers") or []
+    idle = report.get("idle")
+    idle_text = "not checked: no worker online" if idle is None else (
+        f"{'idle' if idle['idle'] else 'busy'}: {idle['inference_runs']} inference run(s) in the last "
+        f"{idle['window_minutes']:g} min, host started by gpu-health in them: {plain(idle['started_in_window'])}")
+    rows = [("pool status", str(pool.get("status")) + (f" ({plain(pool['detail'])})" if pool.get("detail") else "")),
+            ("workers online", f"{pool.get('online_workers', 0)}" + (f" ({plain(workers)})" if workers else "")),
+            ("idle check", idle_text), ("action", report["action"])]
+    rows += [(name, report[key]) for key, name in (("stop", "stop result"), ("error", "error")) if key in report]
+    device = report.get("device") or {}
+    lines = [f"# GPU maintenance: pool `{shown(pool.get('pool'))}`, action {shown(report['action'])}", "",
+             *markdown_table(rows), "", "## Device", "",
+             *markdown_table([(key.replace("_mib", " MiB").replace("_", " "), value) for key, value in device.items()])]
+    return "\n".join(lines) + "\n"
+
+
+def publish_maintenance_report(report: dict[str, Any]) -> None:
+    """The run's markdown artifact under `gpu-maintenance-report`."""
+    create_markdown_artifact(key=MAINTENANCE_KEY, markdown=maintenance_report_markdown(report),
+                             description=f"gpu-maintenance: pool {report['pool'].get('pool')}, "
+                                         f"action {report['action']}, device {report['device'].get('device')}")
+
+
+def _size(n_bytes: int) -> str:
+    size, unit = float(n_bytes), "bytes"
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            break
+        size /= 1024
+    return f"{n_bytes} bytes" if unit == "bytes" else f"{size:.1f} {unit} ({n_bytes} bytes)"
+
+
+def cleanup_report_markdown(report: RetentionReport, policy: RetentionPolicy) -> str:
+    """cleanup's report: counts per category with the policy's age limits, bytes freed, dry run or not."""
+    title = "Cleanup (dry run): counted, nothing deleted" if report.dry_run else "Cleanup: deleted"
+    lines = [f"# {title}", "",
+             "| what | count | policy: older than |", "|---|---|---|",
+             f"| failed documents (not updated) | {report.failed_documents} | {policy.failed_days} days |",
+             f"| superseded match sessions | {report.superseded_sessions} | {policy.session_days} days |",
+             f"| raw files used by no current document | {report.raw_files} | {policy.raw_file_days} days |",
+             "", f"- bytes {'that would be ' if report.dry_run else ''}freed: {_size(report.bytes_freed)}",
+             f"- dry run: {plain(report.dry_run)}",
+             "- never deleted: what a current match result references, and sessions whose results a recruiter "
+             "linked to a job"]
+    return "\n".join(lines) + "\n"
+
+
+def publish_cleanup_report(report: RetentionReport, policy: RetentionPolicy) -> None:
+    """The run's markdown artifact under `cleanup-report`."""
+    create_markdown_artifact(key=CLEANUP_KEY, markdown=cleanup_report_markdown(report, policy),
+                             description=f"cleanup{' (dry run)' if report.dry_run else ''}: "
+                                         f"{report.failed_documents} failed documents, {report.superseded_sessions} "
+                                         f"superseded sessions, {report.raw_files} raw files")
+
+
 @flow(name="gpu-maintenance", description="Stop an idle GPU host; report GPU memory and loaded models.")
 def gpu_maintenance(idle_minutes: float | None = None, stop: bool = True) -> dict[str, Any]:
-    """1. pool status  2. idle? (Prefect API + gpu_checks)  3. stop the host when idle  4. device report."""
+    """1. pool status  2. idle? (Prefect API + gpu_checks)  3. stop the host when idle  4. device report.
+
+    Args:
+        idle_minutes: The host is idle when no inference run started or ran in this many minutes and
+            gpu-health did not start it in them; empty: MATCHFLOW_GPU_IDLE_MINUTES (60).
+        stop: Stop an idle host with the configured starter; false: only report.
+    """
     settings = get_settings()
+    install_redaction(settings)  # secrets and contacts masked in this run's logs, matchflow's included
     engine = database_engine(settings)
     logger = get_run_logger()
     pool = read_pool_status(settings.gpu_pool)
@@ -111,13 +184,20 @@ def gpu_maintenance(idle_minutes: float | None = None, stop: bool = True) -> dic
                    payload={k: v for k, v in report.items() if k in ("action", "error", "idle")})
     logger.info("GPU maintenance: pool %s %s, action %s, device %s", pool.pool, pool.status, report["action"],
                 report["device"]["device"])
+    publish_maintenance_report(report)
     return report
 
 
 @flow(name="cleanup", description="Retention: old failed documents, superseded sessions, unused raw files.")
 def cleanup(dry_run: bool = False) -> dict[str, Any]:
-    """Apply the retention policy from settings; never touches what a current match result references."""
+    """Apply the retention policy from settings; never touches what a current match result references.
+
+    Args:
+        dry_run: Only count what the policy would delete (failed documents, superseded sessions, raw
+            files, bytes); delete nothing.
+    """
     settings = get_settings()
+    install_redaction(settings)  # secrets and contacts masked in this run's logs, matchflow's included
     policy = RetentionPolicy(raw_file_days=settings.retention_raw_file_days,
                              session_days=settings.retention_session_days,
                              failed_days=settings.retention_failed_days)
@@ -126,4 +206,5 @@ def cleanup(dry_run: bool = False) -> dict[str, Any]:
     get_run_logger().info("cleanup%s: %d failed documents, %d superseded sessions, %d raw files (%d bytes)",
                           " (dry run)" if dry_run else "", report.failed_documents, report.superseded_sessions,
                           report.raw_files, report.bytes_freed)
+    publish_cleanup_report(report, policy)
     return {**counts, "policy": vars(policy)}

@@ -25,8 +25,17 @@ def resume_chain(source: str = "fillout", batch_size: int = 64, limit: int | Non
     6. analyze: match scoring, skills gap, sentiment of the free-text answers
     7. save: one match session per resume with its ranked, explained results
 
-    `source` is "fillout" or comma-separated folders/files; `dry_run` only reports what is pending;
-    `location` / `remote_only` restrict the matches (substring of the job's or candidate's location).
+    Args:
+        source: Where new resumes come from: "fillout" (the candidate form's submissions), or
+            comma-separated folders or files of resumes.
+        batch_size: Documents per task run, in every step.
+        limit: Read at most this many submissions or files in step 0; empty: all of them.
+        since: Fillout only: an ISO-8601 time; fetch the submissions made after it instead of those after
+            the last run's watermark.
+        dry_run: Only report what is pending (files found, documents per status); change nothing.
+        top_k: Jobs kept per resume; empty: MATCHFLOW_TOP_K (10).
+        location: Only jobs whose location contains this text (case-insensitive); empty: any location.
+        remote_only: Only remote jobs.
     """
     return run_chain(CHAIN_A, source=source, batch_size=batch_size, limit=limit, since=since, dry_run=dry_run,
                      top_k=top_k, location=location, remote_only=remote_only)

@@ -62,6 +62,7 @@ class ChainRun:
     def __init__(self, chain: ChainSpec, parameters: dict[str, Any], context: RunContext) -> None:
         self.chain = chain
         self.parameters = parameters
+        self.context = context
         self.engine = context.engine
         self.stats: dict[str, StageStats] = {}
         self.run_id: int | None = None

@@ -16,16 +16,19 @@ from uuid import UUID
 from prefect import get_client, get_run_logger
 from prefect.client.schemas.objects import State
 from prefect.deployments import run_deployment
-from prefect.states import Cancelled, Crashed
+from prefect.states import Cancelled, Cancelling
 from prefect.utilities.annotations import quote
 
 from flows.run_record import ChainRun
 from matchflow.domain import ChainSpec, DocumentKind
 from matchflow.pipeline.context import RunContext
+from matchflow.pipeline.summary import StageSummary
 from matchflow.settings import Settings
+from storage.db import session_scope
+from storage.matches import count_sessions_of_run
 from tasks.analyze import analyze_matches
 from tasks.embed import embed_documents
-from tasks.gpu import GpuPoolStatus, check_gpu, read_pool_status
+from tasks.gpu import GpuPoolStatus, check_gpu, read_pool_status, signal_gpu_demand
 from tasks.parse import parse_documents
 from tasks.rerank import rerank_matches
 from tasks.save import save_matches
@@ -80,20 +83,33 @@ def parse_step(run: ChainRun, context: RunContext, kind: DocumentKind, *, batch_
             break
 
 
-def gpu_check_step(run: ChainRun, handoff: GpuHandoff) -> GpuPoolStatus:
-    """Step 2: the GPU pool's readiness (the gpu-health flow starts the host; this only reads)."""
+def gpu_check_step(run: ChainRun, context: RunContext, chain: ChainSpec, handoff: GpuHandoff) -> GpuPoolStatus:
+    """Step 2: the GPU pool's readiness; when it is down and documents wait, ask for the host (demand event).
+
+    This step never starts the host itself: gpu-health does, on the demand event (its deployment trigger).
+    """
     started = time.perf_counter()
     if not handoff.enabled:
         status = GpuPoolStatus(pool=handoff.pool, ready=False, status="DISABLED", detail="gpu_enabled=false")
     else:
         status = check_gpu(handoff.pool)
+        if not status.ready:
+            signal_gpu_demand(context, chain, handoff.pool)
     run.record("gpu-check", None, time.perf_counter() - started, device="gpu" if status.ready else "cpu")
     return status
 
 
 def _hand_to_gpu(run: ChainRun, handoff: GpuHandoff, parameters: dict[str, Any], step: str) -> bool:
-    """Run the inference deployment on the GPU pool and wait (bounded); False when it did not complete."""
+    """Run the inference deployment on the GPU pool and wait (bounded); False when it did not complete.
+
+    After one failed hand-off the run does the rest on CPU: the pool looked ready at step 2, but a host that
+    just failed is not worth waiting for again within the same run.
+    """
     logger = get_run_logger()
+    if run.fallbacks:
+        run.fallbacks.append({"step": step, "reason": f"not handed over: the {run.fallbacks[0]['step']} "
+                                                      "hand-off of this run failed"})
+        return False
     try:
         flow_run = run_deployment(handoff.deployment, parameters=parameters, timeout=0, as_subflow=True)
         state = _wait_for_inference(flow_run.id, handoff)
@@ -110,27 +126,38 @@ def _hand_to_gpu(run: ChainRun, handoff: GpuHandoff, parameters: dict[str, Any],
 
 
 def _wait_for_inference(flow_run_id: UUID, handoff: GpuHandoff) -> State | None:
-    """The inference run's final state, waiting at most `gpu_handoff_timeout_s`.
+    """The inference run's final state, waiting at most `handoff.timeout_s`.
 
-    A run whose GPU pool loses its last worker (the host died, and the run with it) would stay Running
-    forever, as no one is left to report it: when the pool reads NOT_READY on two polls in a row, the run
-    is marked Crashed (Cancelled if it was still scheduled) so that it shows what happened and the
-    `matchflow-inference-run-failed` automation fires; the chain then finishes on CPU.
+    A run that started and then lost its host ends Crashed through Prefect's own mechanism: its flow-run
+    heartbeats stop and the `matchflow-inference-no-heartbeat` automation marks it Crashed
+    (automations/gpu.yaml); the chain then finishes on CPU. Two cases have no Prefect mechanism and are
+    handled here: a run still waiting for a worker when the pool loses its last one is cancelled (no one
+    would ever start it), and a run still going at the deadline is cancelled, so that it does not go on
+    working beside the CPU fallback.
     """
     deadline = time.monotonic() + handoff.timeout_s
     lost_polls = 0
     with get_client(sync_client=True) as client:
         while True:
             state = client.read_flow_run(flow_run_id).state
-            if state is None or state.is_final() or time.monotonic() > deadline:
+            if state is None or state.is_final():
                 return state
-            lost_polls = lost_polls + 1 if read_pool_status(handoff.pool).status in POOL_LOST else 0
+            if time.monotonic() > deadline:
+                return _cancel(client, flow_run_id, state, f"the chain waited {handoff.timeout_s:.0f} s for it "
+                                                           "and finished on CPU")
+            waiting = state.is_scheduled() or state.is_pending()
+            lost_polls = lost_polls + 1 if waiting and read_pool_status(handoff.pool).status in POOL_LOST else 0
             if lost_polls >= 2:
-                message = f"GPU pool {handoff.pool} lost its workers during the run; the chain finished on CPU"
-                final = Cancelled(message=message) if state.is_scheduled() else Crashed(message=message)
-                client.set_flow_run_state(flow_run_id, final, force=True)
-                return client.read_flow_run(flow_run_id).state
+                return _cancel(client, flow_run_id, state, f"GPU pool {handoff.pool} has no worker to run it; "
+                                                           "the chain finished on CPU")
             time.sleep(HANDOFF_POLL_S)
+
+
+def _cancel(client: Any, flow_run_id: UUID, state: State, message: str) -> State | None:
+    """Cancel an inference run: at once when it never started, through its worker (Cancelling) when it runs."""
+    final = Cancelled(message=message) if state.is_scheduled() or state.is_pending() else Cancelling(message=message)
+    client.set_flow_run_state(flow_run_id, final, force=True)
+    return client.read_flow_run(flow_run_id).state
 
 
 def embed_step(run: ChainRun, context: RunContext, chain: ChainSpec, *, batch_size: int, gpu: GpuPoolStatus,
@@ -162,29 +189,45 @@ def match_steps(run: ChainRun, context: RunContext, chain: ChainSpec, *, batch_s
     (twice per task run) looking for futures, and a MatchBatch of 64 queries holds ~3,000 candidate pairs
     with their texts and fields, which cost seconds per task run; the task still receives the MatchBatch.
     """
-    device = "cpu"
-    if gpu.ready and _hand_to_gpu(run, handoff, {"stage": "match", "chain": chain.slug, "batch_size": batch_size,
-                                                 "match": asdict(context.match)}, "match"):
-        device = "gpu"
+    device, on_gpu = "cpu", StageSummary()
+    if gpu.ready:
+        started = time.perf_counter()
+        handed = _hand_to_gpu(run, handoff, {"stage": "match", "chain": chain.slug, "batch_size": batch_size,
+                                             "match": asdict(context.match), "pipeline_run_id": run.run_id}, "match")
+        device = "gpu" if handed else "cpu"
+        on_gpu = StageSummary(processed=count_run_sessions(context, run.run_id))  # saved there, even if it failed
+        for step in ("search", "rerank", "analyze", "save"):
+            run.record(step, on_gpu, time.perf_counter() - started if step == "search" else 0.0, device="gpu",
+                       task_runs=0)
     for _ in range(MAX_BATCHES):
         started = time.perf_counter()
         query_ids = next_queries(context, chain, batch_size=batch_size)
         if not query_ids:
             break
         batch = search_matches(context, chain, query_ids)
-        run.record("search", None, time.perf_counter() - started)
+        handled = StageSummary(processed=len(query_ids))  # search, rerank and analyze each handle the batch
+        run.record("search", handled, time.perf_counter() - started)
         started = time.perf_counter()
         batch = rerank_matches(context, quote(batch))
-        run.record("rerank", None, time.perf_counter() - started)
+        run.record("rerank", handled, time.perf_counter() - started)
         started = time.perf_counter()
         batch = analyze_matches(context, quote(batch))
-        run.record("analyze", None, time.perf_counter() - started)
+        run.record("analyze", handled, time.perf_counter() - started)
         started = time.perf_counter()
         saved = save_matches(context, quote(batch), run.run_id, "cpu")
         run.record("save", saved, time.perf_counter() - started)
     for step in ("search", "rerank", "analyze", "save"):
         if step not in run.stats:
             run.record(step, None, 0.0, device=device, task_runs=0)
-        elif device == "gpu":
-            run.stats[step].device = "gpu+cpu"
+        on_cpu = run.stats[step].task_runs > 0
+        if on_gpu.processed:
+            run.stats[step].device = "gpu+cpu" if on_cpu else "gpu"
+        else:
+            run.stats[step].device = "gpu" if device == "gpu" and not on_cpu else "cpu"
+
+
+def count_run_sessions(context: RunContext, pipeline_run_id: int | None) -> int:
+    """Match sessions saved for this chain run so far (by the inference run it handed work to, too)."""
+    with session_scope(context.engine) as session:
+        return count_sessions_of_run(session=session, pipeline_run_id=pipeline_run_id)
 

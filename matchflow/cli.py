@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +23,12 @@ if TYPE_CHECKING:
 # Prefect's ephemeral API server can take 20-30 s to start on two cores.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry calls from a closed network
+# matchflow's module loggers (named by __name__) in the flow run's logs in the UI, as Prefect's own loggers are.
+# Read once, when Prefect configures logging (the first `from prefect import flow/task/...`): nothing above
+# imports Prefect. Workers need the same in their environment (the Dockerfile sets it; docs/orchestration.md).
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "matchflow,flows,tasks,storage")
+# outside a flow or task run (most commands) those records only reach the console, without a warning each
+os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 app = typer.Typer(
     help="matchflow: match candidates' resumes and jobs (Prefect + Postgres/pgvector).",
@@ -45,7 +53,7 @@ def _open_database(settings: Settings):
 
     try:
         engine = database_engine(settings)
-        return engine, check_server(engine, embedded=settings.database_url is None)
+        return engine, check_server(engine, embedded=settings.embedded_database)
     except DatabaseError as exc:
         raise _fail(str(exc)) from None
 
@@ -356,6 +364,20 @@ def run_chain(
         console.print(run_table(result))
 
 
+@contextlib.contextmanager
+def _prefect_api() -> Iterator[None]:
+    """Prefect's API for the flows run inside: PREFECT_API_URL when configured, else a temporary server that
+    dies with this process, even by SIGKILL (Prefect's own ephemeral one would outlive it)."""
+    from matchflow.prefect_api import ApiServerError, prefect_api
+
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(prefect_api())
+        except ApiServerError as exc:
+            raise _fail(str(exc)) from None
+        yield
+
+
 def _run_flow(chain: Chain, source: str, **parameters):
     from prefect.states import State
 
@@ -363,11 +385,12 @@ def _run_flow(chain: Chain, source: str, **parameters):
         from flows.resume_chain import resume_chain as flow
     else:
         from flows.job_chain import job_chain as flow
-    with err_console.status(f"running {chain.value} (starting Prefect if needed)..."):
+    with err_console.status(f"running {chain.value} (starting Prefect if needed)..."), _prefect_api():
         state = flow(source=source, return_state=True, **parameters)
+        result = state.result() if isinstance(state, State) and state.is_completed() else state
     if isinstance(state, State) and not state.is_completed():
         raise _fail(f"{chain.value} ended {state.name}: {state.message}", code=1)
-    return state.result() if isinstance(state, State) else state
+    return result
 
 
 def samples_dir() -> Path:
@@ -395,8 +418,10 @@ def demo(top: int = typer.Option(3, "--top", min=1, max=20, help="Matches shown 
     print_summary(console, "jobs", _ingest([folder / "jobs"], DocumentKind.JOB, context))
     print_summary(console, "resumes", _ingest([folder / "resumes"], DocumentKind.RESUME, context))
     console.print("[bold]3/4[/] chain B (resumes for each job), then chain A (jobs for each resume)")
-    for chain, source in ((Chain(CHAIN_B.slug), folder / "jobs"), (Chain(CHAIN_A.slug), folder / "resumes")):
-        console.print(run_table(_run_flow(chain, str(source), limit=None, batch_size=64, since=None, dry_run=False)))
+    with _prefect_api():  # one temporary API server for both chains
+        for chain, source in ((Chain(CHAIN_B.slug), folder / "jobs"), (Chain(CHAIN_A.slug), folder / "resumes")):
+            console.print(run_table(_run_flow(chain, str(source), limit=None, batch_size=64, since=None,
+                                              dry_run=False)))
     console.print("[bold]4/4[/] top matches per job")
     with session_scope(engine) as session:
         for job_id, title in open_jobs(session=session):

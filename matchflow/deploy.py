@@ -3,6 +3,11 @@
     load_project(path)                  prefect.yaml as a dict (YAML anchors resolved)
     deploy(project, gpu_pool_type=...)  pools -> queues -> deployments -> automations; a Change per object
 
+What depends on the host is taken from the settings at deploy time, never a secret: the GPU pool's image,
+device request and network, and the matchflow settings its containers need (`container_environment`: a
+Docker pool's containers see only Prefect's settings and the job's `env`). Deployment `triggers:` in
+prefect.yaml become automations that run their deployment, like `prefect deploy` makes them.
+
 Every object is read first and written only when it differs, so a second run reports "unchanged"
 and leaves the scheduled runs alone. prefect.yaml stays usable by `prefect deploy` as well; pools,
 queues and automations (which `prefect deploy` does not create) come from `definitions.work_pools`
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +29,13 @@ import yaml
 from matchflow.settings import Settings
 
 GPU_POOL_TYPES = ("docker", "process")
+
+# The settings a GPU-pool container needs to do what the handing chain would do on CPU, passed as MATCHFLOW_*
+# variables when they are set where `matchflow deploy` runs. Secrets are not among them: the database URL
+# reaches containers as the name of a Prefect Secret block (MATCHFLOW_DATABASE_URL_BLOCK).
+CONTAINER_SETTINGS = ("database_url_block", "embed_model", "embed_device", "embed_batch_size", "embed_backend",
+                      "rerank_model", "top_k", "score_weights", "redact_scoring_text", "redact_explanations",
+                      "gpu_pool")
 
 
 class DeployError(RuntimeError):
@@ -103,6 +116,52 @@ def pool_specs(project: dict[str, Any], gpu_pool: str, gpu_pool_type: str | None
     return specs
 
 
+def container_environment(settings: Settings) -> dict[str, str]:
+    """MATCHFLOW_* variables for the GPU pool's containers: the `CONTAINER_SETTINGS` set here, as text."""
+    env = {}
+    for name in CONTAINER_SETTINGS:
+        value = getattr(settings, name)
+        if name not in settings.model_fields_set or value is None:
+            continue
+        if isinstance(value, bool):
+            text = str(value).lower()
+        elif isinstance(value, dict | list):
+            text = json.dumps(value)
+        else:
+            text = str(value)
+        env[f"MATCHFLOW_{name.upper()}"] = text
+    return env
+
+
+def gpu_pool_job_variables(settings: Settings, base: dict[str, Any] | None) -> dict[str, Any]:
+    """A docker GPU pool's job variables: prefect.yaml's, plus the image, device request and network."""
+    variables = {**(base or {}), "image": settings.gpu_docker_image}
+    if settings.gpu_docker_gpus:  # 0: no device request (a CPU stand-in for the GPU host, as in the tests)
+        variables["container_create_kwargs"] = {"device_requests": [
+            {"driver": "nvidia", "count": settings.gpu_docker_gpus, "capabilities": [["gpu"]]}]}
+    if settings.gpu_docker_network:
+        variables["network_mode"] = settings.gpu_docker_network
+    return variables
+
+
+def trigger_automations(spec: dict[str, Any], deployment: str) -> list[dict[str, Any]]:
+    """A deployment's `triggers:` as automation specs that run it (with the trigger's parameters)."""
+    automations = []
+    for trigger in spec.get("triggers") or []:
+        if not trigger.get("name"):
+            raise DeployError(f"deployment {spec['name']}: every trigger needs a `name` (the automation's)")
+        automations.append({
+            "name": trigger["name"], "description": trigger.get("description", ""),
+            "enabled": trigger.get("enabled", True),
+            "trigger": {"type": "event", "posture": "Reactive", "expect": trigger["expect"],
+                        "match": trigger.get("match") or {}, "match_related": trigger.get("match_related") or {},
+                        "threshold": trigger.get("threshold", 1), "within": trigger.get("within", 0)},
+            "actions": [{"type": "run-deployment", "deployment": deployment,
+                         "parameters": trigger.get("parameters") or {}}],
+        })
+    return automations
+
+
 def schedules_of(spec: dict[str, Any], timezone: str | None, *, active: bool) -> list[dict[str, Any]]:
     """The deployment's cron schedules as plain dicts, with the one timezone setting applied."""
     out = []
@@ -164,6 +223,7 @@ class Deployer:
         self.automations_dir = automations_dir
         self.changes: list[Change] = []
         self.pool_templates: dict[str, dict[str, Any]] = {}
+        self.triggers: list[dict[str, Any]] = []  # deployment triggers, applied with the automations
 
     async def run(self) -> list[Change]:
         await self.pools()
@@ -177,22 +237,32 @@ class Deployer:
 
         for spec in pool_specs(self.project, self.settings.gpu_pool, self.gpu_pool_type):
             name, pool_type = spec["name"], spec["type"]
-            template = pool_job_template(pool_type, spec.get("base_job_variables"))
+            variables = spec.get("base_job_variables")
+            if name == self.settings.gpu_pool and pool_type == "docker":
+                variables = gpu_pool_job_variables(self.settings, variables)
+                if self.settings.database_url is not None and not self.settings.database_url_block:
+                    self.changes.append(Change("setting", "MATCHFLOW_DATABASE_URL", "skipped", (
+                        f"not given to {name}'s containers: store it in a Prefect Secret block and set "
+                        "MATCHFLOW_DATABASE_URL_BLOCK to its name")))
+            template = pool_job_template(pool_type, variables)
+            limit = spec.get("concurrency_limit")
             try:
                 existing = await self.client.read_work_pool(name)
             except ObjectNotFound:
                 existing = None
             if existing is None:
                 await self.client.create_work_pool(WorkPoolCreate(
-                    name=name, type=pool_type, description=spec.get("description"), base_job_template=template))
+                    name=name, type=pool_type, description=spec.get("description"), base_job_template=template,
+                    concurrency_limit=limit))
                 self.changes.append(Change("work pool", name, "created", pool_type))
             elif existing.type != pool_type:
                 raise DeployError(f"work pool {name!r} exists with type {existing.type!r}, not {pool_type!r}: "
                                   f"delete it (`prefect work-pool delete {name}`) or pass --gpu-pool-type "
                                   f"{existing.type}")
-            elif existing.base_job_template != template or existing.description != spec.get("description"):
+            elif (existing.base_job_template != template or existing.description != spec.get("description")
+                  or existing.concurrency_limit != limit):
                 await self.client.update_work_pool(name, WorkPoolUpdate(
-                    description=spec.get("description"), base_job_template=template))
+                    description=spec.get("description"), base_job_template=template, concurrency_limit=limit))
                 self.changes.append(Change("work pool", name, "updated", pool_type))
             else:
                 self.changes.append(Change("work pool", name, "unchanged", pool_type))
@@ -238,7 +308,11 @@ class Deployer:
             flow_name = flow_name_of(entrypoint, self.root)
             label = f"{flow_name}/{spec['name']}"
             work_pool = spec.get("work_pool") or {}
-            job_variables, dropped = self._job_variables(work_pool.get("name"), work_pool.get("job_variables") or {})
+            job_variables = dict(work_pool.get("job_variables") or {})
+            if work_pool.get("name") == self.settings.gpu_pool:
+                job_variables["env"] = {**(job_variables.get("env") or {}), **container_environment(self.settings)}
+            job_variables, dropped = self._job_variables(work_pool.get("name"), job_variables)
+            self.triggers += trigger_automations(spec, label)
             limit = spec.get("concurrency_limit")
             limit_value = limit.get("limit") if isinstance(limit, dict) else limit
             strategy = limit.get("collision_strategy") if isinstance(limit, dict) else None
@@ -324,7 +398,7 @@ class Deployer:
         from prefect.events.schemas.automations import AutomationCore
 
         block_id, note = await self._notification_block_id()
-        for spec in load_automations(self.automations_dir):
+        for spec in [*load_automations(self.automations_dir), *self.triggers]:
             actions = await self._resolve_actions(spec, block_id)
             desired = AutomationCore.model_validate({**spec, "actions": actions})
             found = await self.client.read_automations_by_name(desired.name)

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = Field(
         default=None, description="Postgres 14+ with pgvector; unset = embedded Postgres under `home`."
     )
+    database_url_block: str | None = Field(
+        default=None, description="Prefect Secret block holding the database URL, read at run time (used when "
+        "MATCHFLOW_DATABASE_URL is unset): how containers and other hosts get the URL without it in plain text.")
     file_store: Path | None = Field(default=None, description="Content-addressed file store; default home/files.")
     max_file_mb: float = Field(default=20.0, gt=0, description="Documents larger than this are refused.")
 
@@ -46,7 +49,8 @@ class Settings(BaseSettings):
     gpu_pool: str = Field(default="matchflow-gpu", description="Work pool of the GPU host.")
     gpu_enabled: bool = Field(default=True, description="Hand embedding/rerank/analysis to the GPU pool when ready.")
     inference_deployment: str = "inference/matchflow-inference"
-    gpu_handoff_timeout_s: float = Field(default=900.0, gt=0)
+    gpu_handoff_timeout_s: float = Field(default=900.0, gt=0, description=(
+        "How long a chain waits for its inference run; then the run is cancelled and the chain finishes on CPU."))
     parse_workers: int = Field(default=1, ge=1, le=32, description="Parser processes per batch.")
     redact_scoring_text: bool = Field(default=False, description=(
         "Remove names, contacts, birth dates, addresses, photo captions and personal details from the text that "
@@ -133,6 +137,11 @@ class Settings(BaseSettings):
     def match_weights(self) -> dict[str, float]:
         """The reranker's weights: the defaults with the user's categories over them, summing to 1."""
         return _merged_weights(self.score_weights)
+
+    @property
+    def embedded_database(self) -> bool:
+        """No database URL configured, directly or as a Secret block: the embedded Postgres under `home`."""
+        return self.database_url is None and not self.database_url_block
 
     @property
     def pgdata(self) -> Path:

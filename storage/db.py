@@ -119,10 +119,19 @@ def embedded_url(settings: Settings) -> URL:
 
 
 def resolve_url(settings: Settings) -> tuple[URL, bool]:
-    """The URL to use and whether it is the embedded server."""
-    if settings.database_url is None:
+    """The URL to use and whether it is the embedded server (a Secret block is read through the Prefect API)."""
+    if settings.embedded_database:
         return embedded_url(settings), True
-    url = make_url(settings.database_url.get_secret_value())
+    from matchflow.logs import mask_in_logs
+    from matchflow.secrets import SecretConfigError, resolve_secret
+
+    try:
+        text = resolve_secret(settings.database_url, settings.database_url_block)
+    except SecretConfigError as exc:
+        raise DatabaseUnreachableError(f"{exc}; create it with the database URL as its value, or set "
+                                       "MATCHFLOW_DATABASE_URL") from None
+    url = make_url(text)
+    mask_in_logs(url.password)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     return url, False

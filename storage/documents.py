@@ -108,6 +108,14 @@ def mark_matched(*, session: Session, document_ids: list[int]) -> None:
                     .values(status=DocumentStatus.MATCHED))
 
 
+def count_pending_gpu_work(*, session: Session, query_kind: DocumentKind) -> int:
+    """Documents the GPU host would work on now: parsed ones without vectors, embedded queries not matched."""
+    return session.scalar(sa.select(sa.func.count()).select_from(Document).where(
+        Document.is_current,
+        sa.or_(Document.status == DocumentStatus.PARSED,
+               sa.and_(Document.status == DocumentStatus.EMBEDDED, Document.kind == query_kind.value)))) or 0
+
+
 def count_documents_by_status(*, session: Session, kind: DocumentKind) -> dict[str, int]:
     """How many documents of `kind` stand at each status (a dry run's report)."""
     rows = session.execute(sa.select(Document.status, sa.func.count()).where(Document.kind == kind.value)

@@ -43,6 +43,14 @@ def save_match_session(*, session: Session, values: dict[str, Any], results: lis
     return match_session
 
 
+def count_sessions_of_run(*, session: Session, pipeline_run_id: int | None) -> int:
+    """How many match sessions a chain run saved (its inference runs save theirs under the same id)."""
+    if pipeline_run_id is None:
+        return 0
+    return session.scalar(sa.select(sa.func.count()).select_from(MatchSession)
+                          .where(MatchSession.pipeline_run_id == pipeline_run_id)) or 0
+
+
 def skill_document_frequencies(*, session: Session) -> tuple[dict[str, int], int]:
     """How many current documents mention each skill, and how many current documents there are."""
     current = sa.select(Document.id).where(Document.is_current, Document.status.in_(SEARCHABLE_STATUSES))

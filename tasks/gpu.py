@@ -1,4 +1,9 @@
-"""Step 2: is the GPU pool ready? Reads the pool's status and its workers' heartbeats from the Prefect API."""
+"""Step 2: is the GPU pool ready? Reads the pool's status and its workers' heartbeats from the Prefect API.
+
+When it is not and the chain has work a GPU would do, `signal_gpu_demand` emits `matchflow.gpu.demand` on the
+pool's resource: the gpu-health deployment's trigger starts the host on it. That is the only way the host
+is started, so it runs while there is work and stays stopped while there is none.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,23 @@ from datetime import UTC, datetime, timedelta
 
 from prefect import get_client, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
 from prefect.exceptions import ObjectNotFound
 
+from matchflow.domain import ChainSpec
+from matchflow.pipeline.context import RunContext
+from storage.db import session_scope
+from storage.documents import count_pending_gpu_work
+from tasks.retry import IO_TASK_OPTIONS
+
 WORKER_HEARTBEAT_FRESH_S = 90  # a worker whose last heartbeat is older is not counted as online
+GPU_EVENT_PREFIX = "matchflow.gpu"
+GPU_DEMAND_EVENT = f"{GPU_EVENT_PREFIX}.demand"
+
+
+def pool_resource(pool: str) -> dict[str, str]:
+    """The event resource for the GPU pool (by name: readable in the UI and matchable in automations)."""
+    return {"prefect.resource.id": f"matchflow.gpu-pool.{pool}", "prefect.resource.name": pool}
 
 
 @dataclass
@@ -51,3 +70,16 @@ def check_gpu(pool: str) -> GpuPoolStatus:
     get_run_logger().info("GPU pool %s: %s, %d worker(s) online%s", pool, status.status, status.online_workers,
                           f" ({status.detail})" if status.detail else "")
     return status
+
+
+@task(name="signal-gpu-demand", cache_policy=NO_CACHE, **IO_TASK_OPTIONS)
+def signal_gpu_demand(context: RunContext, chain: ChainSpec, pool: str) -> int:
+    """Emit `matchflow.gpu.demand` when documents wait for the GPU host; returns how many wait."""
+    with session_scope(context.engine) as session:
+        pending = count_pending_gpu_work(session=session, query_kind=chain.query_kind)
+    if pending:
+        emit_event(event=GPU_DEMAND_EVENT, resource=pool_resource(pool),
+                   payload={"chain": chain.slug, "pending_documents": pending})
+        get_run_logger().info("%s: %d documents wait for the GPU host: asked for it (%s)", chain.slug, pending,
+                              GPU_DEMAND_EVENT)
+    return pending

@@ -60,7 +60,8 @@ def open_store(home: Path, name: str, *, settings: Settings) -> EvalStore:
     from storage.migrate import migration_status, upgrade
     from storage.seed import seed_dictionaries
 
-    corpus = settings.model_copy(update={"home": home / name, "database_url": None, "file_store": None})
+    corpus = settings.model_copy(update={"home": home / name, "database_url": None, "database_url_block": None,
+                                         "file_store": None})
     context = RunContext.from_settings(corpus)
     check_server(context.engine, embedded=True)
     if not migration_status(context.engine).up_to_date:

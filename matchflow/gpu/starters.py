@@ -24,6 +24,15 @@ from matchflow.secrets import SecretConfigError, resolve_secret
 from matchflow.settings import Settings
 
 WORKER_ROLE_LABEL = "matchflow.role"
+DOCKER_SOCKET = "/var/run/docker.sock"
+
+
+def docker_socket_group() -> int:
+    """The group that owns the Docker engine's socket on this host (0 when there is no socket here)."""
+    try:
+        return os.stat(DOCKER_SOCKET).st_gid
+    except OSError:
+        return 0
 
 
 class StarterError(RuntimeError):
@@ -111,7 +120,9 @@ def docker_worker_spec(settings: Settings, *, pool: str, pool_type: str | None,
                                           capabilities=[["gpu"]])],
     }
     if worker_type == "docker":
-        spec["volumes"] = {"/var/run/docker.sock": {"bind": "/var/run/docker.sock", "mode": "rw"}}
+        # the image runs as uid 10001: it may use the engine's socket through the socket's own group
+        spec["volumes"] = {DOCKER_SOCKET: {"bind": DOCKER_SOCKET, "mode": "rw"}}
+        spec["group_add"] = [str(docker_socket_group())]
     if settings.gpu_docker_network:
         spec["network"] = settings.gpu_docker_network
     return spec
@@ -125,7 +136,9 @@ def worker_environment(settings: Settings) -> dict[str, str]:
            "MATCHFLOW_GPU_POOL": settings.gpu_pool}
     if PREFECT_API_KEY.value():
         env["PREFECT_API_KEY"] = PREFECT_API_KEY.value()
-    if settings.database_url is not None:
+    if settings.database_url_block:  # the Prefect way: the container reads the URL from the block at run time
+        env["MATCHFLOW_DATABASE_URL_BLOCK"] = settings.database_url_block
+    elif settings.database_url is not None:
         env["MATCHFLOW_DATABASE_URL"] = settings.database_url.get_secret_value()
     return env
 

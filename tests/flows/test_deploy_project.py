@@ -9,13 +9,16 @@ import pytest
 
 from matchflow.deploy import (
     DeployError,
+    container_environment,
     flow_name_of,
+    gpu_pool_job_variables,
     load_automations,
     load_project,
     pool_job_template,
     pool_specs,
     same_automation,
     schedules_of,
+    trigger_automations,
 )
 from matchflow.domain import CHAIN_A, CHAIN_B
 from matchflow.settings import Settings
@@ -83,9 +86,12 @@ def test_pools_queues_and_the_gpu_request(project):
     assert pools["matchflow-cpu"]["type"] == "process" and pools["matchflow-gpu"]["type"] == "docker"
     priority = {q["name"]: q["priority"] for q in pools["matchflow-cpu"]["queues"]}
     assert priority["chain-b"] < priority["chain-a"] < priority["gpu-ops"] < priority["cleanup"]
-    template = pool_job_template("docker", pools["matchflow-gpu"]["base_job_variables"])
+    variables = gpu_pool_job_variables(Settings(), pools["matchflow-gpu"]["base_job_variables"])
+    template = pool_job_template("docker", variables)
     request = template["variables"]["properties"]["container_create_kwargs"]["default"]["device_requests"][0]
-    assert request["driver"] == "nvidia" and request["capabilities"] == [["gpu"]]
+    assert request["driver"] == "nvidia" and request["capabilities"] == [["gpu"]] and request["count"] == -1
+    assert template["variables"]["properties"]["image"]["default"] == Settings().gpu_docker_image
+    assert {p["name"]: p["concurrency_limit"] for p in pools.values()} == {"matchflow-cpu": 3, "matchflow-gpu": 1}
     assert pool_specs(project, "matchflow-gpu", "process")[1]["type"] == "process"
     with pytest.raises(DeployError, match="gpu-pool-type"):
         pool_specs(project, "matchflow-gpu", "kubernetes")
@@ -103,9 +109,49 @@ def test_automations_react_to_the_gpu_pool_and_failed_inference_runs():
     assert pool["trigger"]["match"]["prefect.resource.name"] == "matchflow-gpu"
     failed = automations["matchflow-inference-run-failed"]
     assert set(failed["trigger"]["expect"]) == {"prefect.flow-run.Failed", "prefect.flow-run.Crashed"}
-    for automation in automations.values():
+    for automation in (pool, failed):
         assert [a["type"] for a in automation["actions"]] == ["run-deployment", "send-notification"]
-        assert automation["actions"][0]["deployment"] == "gpu-health/matchflow-gpu-health"
+        run = automation["actions"][0]
+        # they record and notify; starting the host is left to demand
+        assert run["deployment"] == "gpu-health/matchflow-gpu-health" and run["parameters"] == {"start": False}
+    silent = automations["matchflow-inference-no-heartbeat"]
+    assert silent["trigger"]["posture"] == "Proactive"
+    assert silent["trigger"]["after"] == ["prefect.flow-run.Running", "prefect.flow-run.heartbeat"]
+    assert silent["actions"] == [{"type": "change-flow-run-state", "state": "CRASHED",
+                                  "message": silent["actions"][0]["message"]}]
+
+
+def test_the_gpu_host_starts_on_demand_only(project):
+    health = by_name(project, "matchflow-gpu-health")
+    assert health["parameters"] == {"start": False}  # the 15-minute check starts nothing
+    [automation] = trigger_automations(health, "gpu-health/matchflow-gpu-health")
+    assert automation["trigger"]["expect"] == ["matchflow.gpu.demand"]
+    assert automation["actions"] == [{"type": "run-deployment", "deployment": "gpu-health/matchflow-gpu-health",
+                                      "parameters": {"start": True}}]
+    with pytest.raises(DeployError, match="needs a `name`"):
+        trigger_automations({"name": "x", "triggers": [{"expect": ["a"]}]}, "f/x")
+
+
+def test_containers_get_the_settings_set_here_and_no_secret(monkeypatch):
+    monkeypatch.setenv("MATCHFLOW_DATABASE_URL", "postgresql://u:s3cret@db/matchflow")
+    monkeypatch.setenv("MATCHFLOW_DATABASE_URL_BLOCK", "matchflow-database-url")
+    monkeypatch.setenv("MATCHFLOW_EMBED_BACKEND", "torch")
+    monkeypatch.setenv("MATCHFLOW_SCORE_WEIGHTS", '{"salary": 0}')
+    monkeypatch.setenv("MATCHFLOW_REDACT_EXPLANATIONS", "false")
+    monkeypatch.setenv("MATCHFLOW_FILLOUT_API_KEY", "key-s3cret")
+    env = container_environment(Settings())
+    assert env["MATCHFLOW_DATABASE_URL_BLOCK"] == "matchflow-database-url"
+    assert env["MATCHFLOW_EMBED_BACKEND"] == "torch" and env["MATCHFLOW_REDACT_EXPLANATIONS"] == "false"
+    assert env["MATCHFLOW_SCORE_WEIGHTS"] == '{"salary": 0.0}'
+    assert "s3cret" not in str(env) and "MATCHFLOW_HOME" not in env
+
+
+def test_a_cpu_stand_in_gpu_host_gets_no_device_request(monkeypatch):
+    monkeypatch.setenv("MATCHFLOW_GPU_DOCKER_GPUS", "0")
+    monkeypatch.setenv("MATCHFLOW_GPU_DOCKER_NETWORK", "host")
+    variables = gpu_pool_job_variables(Settings(), {"auto_remove": True})
+    assert "container_create_kwargs" not in variables
+    assert variables["network_mode"] == "host" and variables["auto_remove"] is True
 
 
 def _events_whose_set_order_follows_insertion() -> list[str]:

@@ -92,6 +92,9 @@ def test_docker_spec_for_a_docker_pool_mounts_the_engine_socket(tmp_path):
     spec = docker_worker_spec(settings_with(tmp_path), pool="gpu", pool_type="docker", environment={})
     assert spec["command"][-1] == "docker"
     assert spec["volumes"]["/var/run/docker.sock"]["bind"] == "/var/run/docker.sock"
+    # the image's user (uid 10001) joins the group that owns the socket on this host
+    socket_group = os.stat("/var/run/docker.sock").st_gid if os.path.exists("/var/run/docker.sock") else 0
+    assert spec["group_add"] == [str(socket_group)]
 
 
 def test_docker_starter_without_an_engine_fails_clearly(tmp_path, monkeypatch):

@@ -138,8 +138,8 @@ def test_deploy_is_idempotent_and_complete(prefect_api, deployed):
     assert again.returncode == 0, again.stderr
     lines = [line for line in again.stdout.splitlines() if line.strip()]
     actions = [line.split()[0] for line in lines[:-1]]
-    assert len(actions) == 15 and set(actions) == {"unchanged"}, again.stdout
-    assert lines[-1] == "15 unchanged"
+    assert len(actions) == 17 and set(actions) == {"unchanged"}, again.stdout
+    assert lines[-1] == "17 unchanged"
     with get_client(sync_client=True) as client:
         assert client.read_work_pool(CPU_POOL).type == "process"
         assert client.read_work_pool(GPU_POOL).type == "process"
@@ -151,8 +151,12 @@ def test_deploy_is_idempotent_and_complete(prefect_api, deployed):
         assert not any(s.active for s in chain_a.schedules)  # --pause-schedules
         inference = client.read_deployment_by_name("inference/matchflow-inference")
         assert inference.work_pool_name == GPU_POOL
+        assert inference.global_concurrency_limit.limit == 1
+        assert (client.read_work_pool(CPU_POOL).concurrency_limit, client.read_work_pool(GPU_POOL).concurrency_limit) \
+            == (3, 1)
         names = {a.name for a in client.read_automations()}
-        assert {"matchflow-gpu-pool-not-ready", "matchflow-inference-run-failed"} <= names
+        assert {"matchflow-gpu-pool-not-ready", "matchflow-inference-run-failed", "matchflow-inference-no-heartbeat",
+                "matchflow-gpu-demand"} <= names
 
 
 def test_deploy_without_api_url_says_so(prefect_api):
@@ -184,6 +188,29 @@ def test_chain_a_through_its_deployment_hands_work_to_the_gpu_pool(db, jobs, cpu
     assert len(inference_runs) == 2 and all(r.state.is_completed() for r in inference_runs)
 
 
+def test_a_filtered_chain_keeps_its_filters_on_the_gpu_pool(db, jobs, cpu_worker, gpu_worker, tmp_path):
+    """The hand-off carries the whole match configuration: remote-only and top-K hold in the inference run."""
+    from prefect.deployments import run_deployment
+
+    from storage.models import Document, Job, MatchResult, MatchSession
+
+    names = ["r08-analytics-engineer-dbt-sql.docx"]
+    source = _copy_samples("resumes", names, tmp_path / "resumes")
+    run = run_deployment("resume-chain/matchflow-resume-chain", timeout=RUN_TIMEOUT_S,
+                         parameters={"source": str(source), "remote_only": True, "top_k": 2})
+    assert run.state.is_completed(), run.state
+    stats = _latest_run_stats(db)
+    assert stats["stages"]["save"]["device"] == "gpu" and stats["stages"]["save"]["processed"] == 1
+    with db.connect() as conn:
+        parameters = conn.scalar(sa.select(MatchSession.parameters).join(
+            Document, Document.id == MatchSession.source_document_id).where(Document.filename == names[0]))
+        remote = conn.execute(sa.select(Job.remote).join(MatchResult, MatchResult.job_id == Job.id).join(
+            Document, Document.id == MatchResult.resume_document_id).where(Document.filename == names[0])).scalars()
+        modes = list(remote)
+    assert parameters["filters"] == {"location": None, "remote_only": True} and parameters["top_k"] == 2
+    assert 0 < len(modes) <= 2 and set(modes) == {"remote"}, modes
+
+
 def test_gpu_host_lost_pool_not_ready_chain_on_cpu_and_automation_fires(prefect_api, db, jobs, cpu_worker,
                                                                          gpu_worker, tmp_path):
     from prefect import get_client
@@ -208,12 +235,14 @@ def test_gpu_host_lost_pool_not_ready_chain_on_cpu_and_automation_fires(prefect_
     def automation_run():
         with get_client(sync_client=True) as client:
             runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["gpu-health"])))
-        return [r for r in runs if r.created_by and r.created_by.type == "AUTOMATION" and r.state.is_final()]
+        return [r for r in runs if r.created_by and r.created_by.display_value == "matchflow-gpu-pool-not-ready"
+                and r.state.is_final()]
 
     runs = _wait_for(automation_run, 120, "the automation's gpu-health run", poll_s=2)
-    assert runs[0].created_by.display_value == "matchflow-gpu-pool-not-ready"
-    assert runs[0].state.is_completed()  # the CPU worker has no starter: it records "unavailable"
+    # it records "unavailable" (start: false), or was cancelled as the demand trigger's run held the slot
+    assert runs[0].state.is_completed() or runs[0].state.is_cancelled(), runs[0].state
     _wait_for_event(prefect_api, "matchflow.gpu.unavailable")
+    _wait_for_event(prefect_api, "matchflow.gpu.demand")  # the chain found its resume waiting for the GPU
 
 
 def _kill_host(worker) -> None:
@@ -266,12 +295,15 @@ def test_gpu_worker_killed_during_an_inference_run_chain_finishes_on_cpu(prefect
 
         doomed = _wait_for(running_inference, RUN_TIMEOUT_S, "the chain's inference run to be running", poll_s=0.3)
         _kill_host(worker)  # mid-run: the GPU host and the inference run on it die without a word
+        killed_at = time.monotonic()
         chain = _wait_for(lambda: (r := client.read_flow_run(started.id)).state.is_final() and r, RUN_TIMEOUT_S,
                           "the chain run to end")
         assert chain.state.is_completed(), chain.state
         crashed = client.read_flow_run(doomed.id).state
-        assert crashed.is_crashed(), crashed
-        assert "lost its workers" in crashed.message
+        assert crashed.is_crashed(), crashed  # by Prefect: its heartbeats stopped (automations/gpu.yaml)
+        assert "No heartbeat" in crashed.message
+        print("ORCHESTRATION_FIGURES", json.dumps({"host_killed_to_chain_finished_s": round(
+            time.monotonic() - killed_at, 1)}))
 
     stats = _latest_run_stats(db)
     assert stats["stages"]["gpu-check"]["device"] == "gpu"  # the pool was ready when the chain looked
@@ -297,7 +329,8 @@ def test_gpu_health_refused_start_is_recorded_and_fails_the_run(prefect_api, db,
     from storage.models import GpuCheck
 
     env = {"MATCHFLOW_GPU_STARTER": "command", "MATCHFLOW_GPU_START_COMMAND": '["rm", "-rf", "/tmp/nothing"]'}
-    run = run_deployment("gpu-health/matchflow-gpu-health", job_variables={"env": env}, timeout=RUN_TIMEOUT_S)
+    run = run_deployment("gpu-health/matchflow-gpu-health", parameters={"start": True}, job_variables={"env": env},
+                         timeout=RUN_TIMEOUT_S)
     assert run.state.is_failed(), run.state
     with db.connect() as conn:
         check = conn.execute(sa.select(GpuCheck).order_by(GpuCheck.id.desc()).limit(1)).one()
@@ -313,7 +346,8 @@ def test_gpu_health_command_starter_brings_the_pool_back(prefect_api, db, cpu_wo
     argv = ["prefect", "worker", "start", "--pool", GPU_POOL, "--type", "process", "--name", "gpu-restarted"]
     env = {"MATCHFLOW_GPU_STARTER": "command", "MATCHFLOW_GPU_START_COMMAND": json.dumps(argv),
            "MATCHFLOW_GPU_START_WAIT_S": "120", "MATCHFLOW_GPU_START_POLL_S": "1"}
-    run = run_deployment("gpu-health/matchflow-gpu-health", job_variables={"env": env}, timeout=RUN_TIMEOUT_S)
+    run = run_deployment("gpu-health/matchflow-gpu-health", parameters={"start": True}, job_variables={"env": env},
+                         timeout=RUN_TIMEOUT_S)
     with db.connect() as conn:
         check = conn.execute(sa.select(GpuCheck).order_by(GpuCheck.id.desc()).limit(1)).one()
     started_pid = check.detail.get("start", {}).get("pid")
@@ -353,3 +387,97 @@ def test_cleanup_deployment_reports_counts(db, cpu_worker):
 
     run = run_deployment("cleanup/matchflow-cleanup", parameters={"dry_run": True}, timeout=RUN_TIMEOUT_S)
     assert run.state.is_completed(), run.state
+
+
+def _gpu_workers_running(name: str) -> list[int]:
+    import psutil
+
+    return [p.pid for p in psutil.process_iter(["cmdline"])
+            if p.info["cmdline"] and "worker" in p.info["cmdline"] and name in p.info["cmdline"]]
+
+
+def _run_gpu_health():
+    """A scheduled-style gpu-health run (its deployment's parameters): one at a time, so after any run an
+    automation started (the not-ready one, when a GPU worker went away) has ended."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+    from prefect.deployments import run_deployment
+
+    def none_active() -> bool:
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["gpu-health"])))
+        return all(r.state.is_final() for r in runs)
+
+    _wait_for(none_active, 180, "earlier gpu-health runs to end", poll_s=1)
+    return run_deployment("gpu-health/matchflow-gpu-health", timeout=RUN_TIMEOUT_S)
+
+
+def test_the_gpu_host_runs_only_while_there_is_work(prefect_api, db, jobs, cpu_worker, tmp_path):
+    """idle and stopped -> stays stopped through several checks -> work arrives: demand starts it -> the next
+    work runs on the GPU pool -> idle again: gpu-maintenance stops it -> it stays stopped."""
+    from prefect import get_client
+    from prefect.client.schemas.actions import DeploymentUpdate
+    from prefect.deployments import run_deployment
+
+    from storage.models import GpuCheck
+
+    name = "gpu-on-demand"
+    argv = ["prefect", "worker", "start", "--pool", GPU_POOL, "--type", "process", "--name", name]
+    starter = {"MATCHFLOW_GPU_STARTER": "command", "MATCHFLOW_GPU_START_COMMAND": json.dumps(argv),
+               "MATCHFLOW_GPU_STOP_COMMAND": json.dumps(["pkill", "-KILL", "-f", f"name {name}"]),
+               "MATCHFLOW_GPU_COMMAND_ALLOWLIST": "prefect,pkill", "MATCHFLOW_GPU_START_WAIT_S": "120",
+               "MATCHFLOW_GPU_START_POLL_S": "1"}
+    with get_client(sync_client=True) as client:  # as an operator would: the deployments' environment
+        for deployment in ("gpu-health/matchflow-gpu-health", "gpu-maintenance/matchflow-gpu-maintenance"):
+            client.update_deployment(client.read_deployment_by_name(deployment).id,
+                                     DeploymentUpdate(job_variables={"env": starter}))
+    _wait_for(lambda: not _pool_ready(), 90, "the GPU pool to be down")
+
+    def checks() -> list:
+        with db.connect() as conn:
+            return conn.execute(sa.select(GpuCheck.status, GpuCheck.detail).order_by(GpuCheck.id)).all()
+
+    before = len(checks())
+    for _ in range(3):  # the 15-minute schedule: checks and records, starts nothing
+        assert _run_gpu_health().state.is_completed()
+    recent = checks()[before:]  # these, and any the not-ready automation ran meanwhile
+    assert len(recent) >= 3 and {status for status, _ in recent} == {"unavailable"}
+    assert not any(d["started"] for _, d in recent)
+    empty = run_deployment("resume-chain/matchflow-resume-chain", timeout=RUN_TIMEOUT_S,
+                           parameters={"source": str(_copy_samples("resumes", [], tmp_path / "nothing"))})
+    assert empty.state.is_completed() and not _pool_ready() and not _gpu_workers_running(name)
+
+    # work arrives: the chain does it on CPU now, and its demand starts the host
+    first = _copy_samples("resumes", ["r13-machine-learning-engineer.pdf"], tmp_path / "first")
+    assert run_deployment("resume-chain/matchflow-resume-chain", parameters={"source": str(first)},
+                          timeout=RUN_TIMEOUT_S).state.is_completed()
+    assert _latest_run_stats(db)["stages"]["embed"]["device"] == "cpu"
+    try:
+        _wait_for(_pool_ready, 180, "the demand to start the GPU host")
+        started = _wait_for(lambda: [d for _, d in checks()[before:] if d.get("started")], 60,
+                            "gpu-health to record the start")  # it records once the pool is ready
+        assert started[-1]["status"] == "ready"
+
+        # the next work goes to the GPU pool
+        second = _copy_samples("resumes", ["r12-senior-data-scientist-nlp-machine-learning.pdf"],
+                               tmp_path / "second")
+        assert run_deployment("resume-chain/matchflow-resume-chain", parameters={"source": str(second)},
+                              timeout=RUN_TIMEOUT_S).state.is_completed()
+        stats = _latest_run_stats(db)
+        assert stats["stages"]["embed"]["device"] == "gpu" and stats["stages"]["save"]["device"] == "gpu"
+        assert stats["stages"]["search"]["processed"] == 1  # counted, though the GPU host did it
+
+        # idle: gpu-maintenance stops it, and it stays stopped
+        time.sleep(2)
+        run = run_deployment("gpu-maintenance/matchflow-gpu-maintenance", parameters={"idle_minutes": 0.01},
+                             timeout=RUN_TIMEOUT_S)
+        assert run.state.is_completed(), run.state
+        _wait_for(lambda: not _gpu_workers_running(name), 60, "the idle GPU host to stop")
+        _wait_for(lambda: not _pool_ready(), 120, "the GPU pool to go down")
+        for _ in range(2):
+            assert _run_gpu_health().state.is_completed()
+        assert not _gpu_workers_running(name) and not _pool_ready()
+    finally:
+        for pid in _gpu_workers_running(name):
+            kill_group(pid)
+
