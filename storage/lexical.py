@@ -163,3 +163,11 @@ def search_by_bm25(*, session: Session, queries: Mapping[int, Mapping[int, float
     for query_id, document_id, score in rows:
         found[int(query_id)].append((int(document_id), float(score)))
     return found
+
+
+def clear_index(*, session: Session, kind: DocumentKind | str) -> None:
+    """Drop every BM25 weight and document frequency of `kind`: the index stage then rebuilds them from scratch
+    (the remedy for frequencies still counting superseded documents, and the bench's cold start)."""
+    session.execute(sa.text("UPDATE documents SET bm25 = NULL, bm25_length = NULL, bm25_avgdl = NULL "
+                            "WHERE kind = :kind AND bm25 IS NOT NULL"), {"kind": DocumentKind(kind).value})
+    session.execute(sa.text("DELETE FROM bm25_terms WHERE kind = :kind"), {"kind": DocumentKind(kind).value})

@@ -25,6 +25,7 @@ from matchflow.domain import NO_FILTERS, DocumentKind, SearchFilters
 from storage.lexical import (
     add_document_frequencies,
     claim_documents_to_index,
+    clear_index,
     document_frequencies,
     document_lexemes,
     documents_to_reweight,
@@ -108,6 +109,16 @@ def reweight_drifted(*, session: Session, kind: DocumentKind, limit: int) -> int
         counts = term_counts(found)
         rows.append((document_id, saturation_weights(counts, avgdl), sum(counts.values()), avgdl))
     return len(save_weights(session=session, rows=rows, only_new=False))
+
+
+def rebuild_index(*, session: Session, kind: DocumentKind, batch: int = 256) -> int:
+    """Recount everything of `kind` from the stored lexemes (one transaction): frequencies then count only the
+    current documents again. Returns the documents indexed."""
+    clear_index(session=session, kind=kind)
+    done = 0
+    while written := index_documents(session=session, kind=kind, limit=batch):
+        done += written
+    return done
 
 
 def search_by_bm25_text(*, session: Session, query_ids: list[int], target_kind: DocumentKind, limit: int,

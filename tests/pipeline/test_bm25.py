@@ -12,6 +12,7 @@ from matchflow.pipeline.bm25 import (
     REWEIGHT_TOLERANCE,
     idf,
     index_documents,
+    rebuild_index,
     saturation_weights,
     search_by_bm25_text,
     term_counts,
@@ -155,3 +156,15 @@ def test_average_length_drift_reweights_old_documents(corpus):
         df = session.scalar(sa.select(Bm25Term.df).where(Bm25Term.kind == "resume",
                                                          Bm25Term.term_id == term_id("python")))
         assert df == 2  # reweighting never counts a document twice
+
+
+def test_rebuild_recounts_only_current_documents(corpus):
+    engine, resumes, _ = corpus
+    with session_scope(engine) as session:
+        session.get(Document, resumes["ru_python"]).is_current = False  # superseded by a newer version
+    with session_scope(engine) as session:
+        assert rebuild_index(session=session, kind=DocumentKind.RESUME) == len(RESUMES) - 1
+    with session_scope(engine) as session:
+        df = session.scalar(sa.select(Bm25Term.df).where(Bm25Term.kind == "resume",
+                                                         Bm25Term.term_id == term_id("python")))
+        assert df == 1
