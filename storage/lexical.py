@@ -64,20 +64,26 @@ def document_lexemes(*, session: Session, document_ids: list[int]) -> dict[int, 
     return found
 
 
-def query_lexemes(*, session: Session, query_ids: list[int], mode: str) -> dict[int, set[str]]:
-    """Each query document's lexemes stemmed both as English and as Russian: a target is stemmed by its own
-    language's configuration, and mixed documents are common, so the query carries both forms."""
+def query_lexemes(*, session: Session, query_ids: list[int], mode: str) -> dict[int, dict[str, int]]:
+    """Each query document's lexemes with their counts, stemmed both as English and as Russian (a lexeme's
+    count is the larger of the two): a target is stemmed by its own language's configuration, and mixed
+    documents are common, so the query carries both forms."""
     if mode not in _QUERY_TEXT:
         raise ValueError(f"unknown BM25 query mode {mode!r}")
     rows = session.execute(sa.text(f"""
-        WITH q AS (SELECT qd.id, {_QUERY_TEXT[mode]} AS body FROM documents qd WHERE qd.id = ANY(:ids))
-        SELECT q.id, u.lexeme FROM q CROSS JOIN LATERAL unnest(to_tsvector('english', q.body)) AS u
-        UNION
-        SELECT q.id, u.lexeme FROM q CROSS JOIN LATERAL unnest(to_tsvector('russian', q.body)) AS u
+        WITH q AS (SELECT qd.id, {_QUERY_TEXT[mode]} AS body FROM documents qd WHERE qd.id = ANY(:ids)),
+        both_stems AS (
+            SELECT q.id, u.lexeme, coalesce(cardinality(u.positions), 1) AS n
+            FROM q CROSS JOIN LATERAL unnest(to_tsvector('english', q.body)) AS u
+            UNION ALL
+            SELECT q.id, u.lexeme, coalesce(cardinality(u.positions), 1)
+            FROM q CROSS JOIN LATERAL unnest(to_tsvector('russian', q.body)) AS u
+        )
+        SELECT id, lexeme, max(n) FROM both_stems GROUP BY id, lexeme
     """), {"ids": query_ids})  # noqa: S608 - one of two fixed expressions; values are bound
-    found: dict[int, set[str]] = {query_id: set() for query_id in query_ids}
-    for query_id, lexeme in rows:
-        found[int(query_id)].add(lexeme)
+    found: dict[int, dict[str, int]] = {query_id: {} for query_id in query_ids}
+    for query_id, lexeme, count in rows:
+        found[int(query_id)][lexeme] = int(count)
     return found
 
 

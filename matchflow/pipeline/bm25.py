@@ -74,10 +74,10 @@ def idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def query_weights(lexemes: set[str], df: Mapping[int, int], n: int) -> dict[int, float]:
-    """The query side: idf of each distinct term that some target holds (the others cannot score)."""
-    terms = {term_id(lexeme) for lexeme in lexemes}
-    return {term: idf(df[term], n) for term in terms if df.get(term)}
+def query_weights(lexemes: Mapping[str, int], df: Mapping[int, int], n: int) -> dict[int, float]:
+    """The query side: idf times the term's count in the query (Okapi with k3 -> infinity, as rank_bm25 scores
+    a repeated query token), for each term that some target holds (the others cannot score)."""
+    return {term: qtf * idf(df[term], n) for term, qtf in term_counts(lexemes).items() if df.get(term)}
 
 
 def index_documents(*, session: Session, kind: DocumentKind, limit: int) -> int:

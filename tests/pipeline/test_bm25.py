@@ -12,6 +12,7 @@ from matchflow.pipeline.bm25 import (
     REWEIGHT_TOLERANCE,
     idf,
     index_documents,
+    query_weights,
     rebuild_index,
     saturation_weights,
     search_by_bm25_text,
@@ -41,6 +42,12 @@ def test_saturation_weights_are_the_okapi_document_side():
 def test_idf_falls_with_document_frequency_and_stays_positive():
     assert idf(1, 100) > idf(10, 100) > idf(100, 100) > 0
     assert idf(1, 100) == pytest.approx(math.log(1 + 99.5 / 1.5))
+
+
+def test_query_weights_are_idf_times_query_count_for_terms_some_target_holds():
+    df = {term_id("python"): 2, term_id("sql"): 5}
+    weights = query_weights({"python": 3, "sql": 1, "cobol": 4}, df, n=10)
+    assert weights == {term_id("python"): pytest.approx(3 * idf(2, 10)), term_id("sql"): pytest.approx(idf(5, 10))}
 
 
 RESUMES = {
