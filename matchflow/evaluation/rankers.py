@@ -40,8 +40,8 @@ Ranker = Callable[..., Ranking]
 
 
 def rank_pipeline(session: Session, *, chain: ChainSpec, model: EmbeddingModel, query_ids: list[int],
-                  target_ids: list[int], k: int, weights: Mapping[str, float], lexical: str = "fts",
-                  bm25_query: str = "text") -> Ranking:
+                  target_ids: list[int], k: int, weights: Mapping[str, float], lexical: str = "bm25",
+                  bm25_query: str = "terms") -> Ranking:
     """Hybrid retrieval + rerank, batch by batch, keeping the top k of each query (`weights`: the user's)."""
     config = MatchConfig(top_k=k, pool=max(RETRIEVAL_POOL, k), weights=dict(weights), lexical=lexical,
                          bm25_query=bm25_query)
@@ -70,7 +70,7 @@ def rank_vector(session: Session, *, chain: ChainSpec, model: EmbeddingModel, qu
 
 
 def rank_lexical(session: Session, *, chain: ChainSpec, model: EmbeddingModel, query_ids: list[int],
-                 target_ids: list[int], k: int, lexical: str = "fts", bm25_query: str = "text") -> Ranking:
+                 target_ids: list[int], k: int, lexical: str = "bm25", bm25_query: str = "terms") -> Ranking:
     """The pipeline's lexical retriever on its own (no vectors, no rerank)."""
     config = MatchConfig(top_k=k, pool=k, lexical=lexical, bm25_query=bm25_query)
     found: Ranking = {}
@@ -116,8 +116,8 @@ def rank_bm25(session: Session, *, chain: str, model: EmbeddingModel, query_ids:
     return found
 
 
-def ranker_functions(*, weights: Mapping[str, float], lexical: str = "fts",
-                     bm25_query: str = "text") -> dict[str, Ranker]:
+def ranker_functions(*, weights: Mapping[str, float], lexical: str = "bm25",
+                     bm25_query: str = "terms") -> dict[str, Ranker]:
     """The rankers by name, all called alike; the pipeline's reranks with `weights` (settings.match_weights)
     and, like the lexical ranker, retrieves with `lexical` (settings.lexical_retriever, settings.bm25_query)."""
     return {"pipeline": partial(rank_pipeline, weights=weights, lexical=lexical, bm25_query=bm25_query),

@@ -171,8 +171,8 @@ def _score_direction(ranking: dict[int, list[int]], query_label: dict[int, str],
 
 
 def evaluate_corpus(corpus: Corpus, *, k: int, weights: Mapping[str, float],
-                    rankers: tuple[str, ...] = RANKERS, lexical: str = "fts",
-                    bm25_query: str = "text") -> dict[str, Any]:
+                    rankers: tuple[str, ...] = RANKERS, lexical: str = "bm25",
+                    bm25_query: str = "terms") -> dict[str, Any]:
     """Every ranker in both directions over one corpus (`weights`: the pipeline ranker's score weights;
     `lexical`, `bm25_query`: its lexical retriever, which the lexical ranker runs alone)."""
     functions = ranker_functions(weights=weights, lexical=lexical, bm25_query=bm25_query)

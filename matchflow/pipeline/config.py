@@ -42,8 +42,8 @@ class MatchConfig:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     filters: SearchFilters = NO_FILTERS
     redact_explanations: bool = True  # MATCHFLOW_REDACT_EXPLANATIONS
-    lexical: str = "fts"  # MATCHFLOW_LEXICAL_RETRIEVER: bm25 | fts
-    bm25_query: str = "text"  # MATCHFLOW_BM25_QUERY: text | terms
+    lexical: str = "bm25"  # MATCHFLOW_LEXICAL_RETRIEVER: bm25 | fts (docs/quality.md, "BM25 in Postgres")
+    bm25_query: str = "terms"  # MATCHFLOW_BM25_QUERY: terms (skills + titles) | text (the whole document)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, top_k: int | None = None,
