@@ -175,3 +175,26 @@ def test_rebuild_recounts_only_current_documents(corpus):
         df = session.scalar(sa.select(Bm25Term.df).where(Bm25Term.kind == "resume",
                                                          Bm25Term.term_id == term_id("python")))
         assert df == 1
+
+
+def test_the_embed_stage_indexes_parsed_documents(engine, pipeline_settings):
+    """Real sample files through parse and embed: every document gets BM25 weights, and a job finds resumes."""
+    from matchflow.pipeline.config import EmbedConfig
+    from matchflow.pipeline.context import RunContext
+    from matchflow.pipeline.embed import embed_batch, load_embedder
+    from matchflow.pipeline.ingest import ingest_paths
+    from tests.pipeline.conftest import SAMPLES
+
+    context = RunContext.from_settings(pipeline_settings, engine=engine)
+    ingest_paths(sorted((SAMPLES / "jobs").glob("j0[1-3]-*")), DocumentKind.JOB, context=context)
+    ingest_paths(sorted((SAMPLES / "resumes").glob("r0[1-4]-*")), DocumentKind.RESUME, context=context)
+    embedder = load_embedder(EmbedConfig("sentence-transformers/all-MiniLM-L6-v2", "cpu"))
+    for kind in DocumentKind:
+        with session_scope(engine) as session:
+            embed_batch(session=session, embedder=embedder, kind=kind, limit=100)
+    with session_scope(engine) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Document).where(Document.bm25.is_(None))) == 0
+        jobs = session.scalars(sa.select(Document.id).where(Document.kind == "job")).all()
+        found = search_lexical(session=session, query_ids=list(jobs), target_kind=DocumentKind.RESUME,
+                               config=MatchConfig())
+    assert any(found.get(job) for job in jobs)
