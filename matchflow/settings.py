@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         'Score weight per category as a JSON object, e.g. {"salary": 0, "title": 0.2}; categories left out keep '
         "their defaults (matchflow/scoring.py DEFAULT_WEIGHTS); the result is renormalised to sum to 1."))
     top_k: int = Field(default=10, gt=0, le=200)
+    lexical_retriever: Literal["bm25", "fts"] = Field(default="bm25", description=(
+        "The lexical half of hybrid retrieval: bm25 (sparse BM25 vectors in Postgres) or fts (ts_rank_cd)."))
+    bm25_query: Literal["text", "terms"] = Field(default="terms", description=(
+        "What a BM25 query holds: the query document's whole text, or only its skills and titles."))
 
     gpu_pool: str = Field(default="matchflow-gpu", description="Work pool of the GPU host.")
     gpu_enabled: bool = Field(default=True, description="Hand embedding/rerank/analysis to the GPU pool when ready.")

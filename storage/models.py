@@ -19,12 +19,16 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pgvector.sqlalchemy import Vector
+from pgvector.sqlalchemy import SPARSEVEC, Vector
 from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB, REGCONFIG, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from matchflow.domain import DocumentStatus
+
+# Hashed term ids of the BM25 sparse vectors lie in [0, BM25_DIMENSION): 2^29 buckets keep collisions rare for
+# any realistic vocabulary (pgvector allows up to 1e9 dimensions; only non-zero entries are stored).
+BM25_DIMENSION = 2**29
 
 
 def utcnow_default() -> sa.sql.elements.TextClause:
@@ -345,9 +349,24 @@ class Document(TimestampMixin, Base):
     )
     sections: Mapped[dict[str, Any]] = mapped_column(default=dict)
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)  # ExtractedFields as JSON
+    # BM25 (storage/lexical.py): each search_tsv lexeme's saturated tf under its hashed term id, the length
+    # (tokens) and the average length the weights were computed with (reweighted when it drifts)
+    bm25: Mapped[Any | None] = mapped_column(SPARSEVEC(BM25_DIMENSION))
+    bm25_length: Mapped[int | None] = mapped_column(sa.Integer)
+    bm25_avgdl: Mapped[float | None] = mapped_column(sa.Float)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), server_default=utcnow_default(), onupdate=sa.func.now()
     )
+
+
+class Bm25Term(Base):
+    """Document frequency of one hashed lexeme among the BM25-indexed documents of one kind (the IDF's df)."""
+
+    __tablename__ = "bm25_terms"
+
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)  # resume | job
+    term_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)  # matchflow.pipeline.bm25.term_id
+    df: Mapped[int] = mapped_column(sa.Integer)
 
 
 class DocumentSkill(Base):

@@ -115,7 +115,7 @@ def run_applicants(data_dir: Path, home: Path, embedder: Embedder, *, settings: 
     resume_doc = _document_ids(store, model.id, DocumentKind.RESUME, "resume:")
     vacancy_doc = _document_ids(store, model.id, DocumentKind.JOB, "vacancy:")
     resume_ids, vacancy_ids = sorted(resume_doc.values()), sorted(vacancy_doc.values())
-    functions = ranker_functions(weights=weights)
+    functions = ranker_functions(weights=weights, lexical=settings.lexical_retriever, bm25_query=settings.bm25_query)
     rankings: dict[str, dict[int, list[int]]] = {}
     seconds: dict[str, float] = {}
     with read_only_session(store.engine) as session:
@@ -126,7 +126,8 @@ def run_applicants(data_dir: Path, home: Path, embedder: Embedder, *, settings: 
                                              target_ids=resume_ids, k=k)
             seconds[name] = round(time.perf_counter() - started, 2)
     return {"dataset": "applicants", "k": k, "model": embedder.model_name, "backend": embedder.backend,
-            "weights": dict(weights), "vacancies": len(applicants.vacancies), "resumes": len(applicants.resumes),
+            "weights": dict(weights), "lexical": settings.lexical_retriever, "bm25_query": settings.bm25_query,
+            "vacancies": len(applicants.vacancies), "resumes": len(applicants.resumes),
             "searchable_resumes": len(resume_doc), "documents": status_counts(store),
             "families": applicants.family_sizes(), "seconds": seconds,
             "relevances": score_rankings(applicants, rankings, vacancy_doc, resume_doc, k)}

@@ -6,4 +6,4 @@ Kept apart from rankers.py, which runs the pipeline's searches and SQL, so that 
 
 from __future__ import annotations
 
-RANKERS = ("pipeline", "bm25", "vector")
+RANKERS = ("pipeline", "lexical", "bm25", "vector")  # lexical: the pipeline's lexical retriever alone

@@ -2,6 +2,8 @@
 
     pipeline  the product: hybrid retrieval (pgvector HNSW + Postgres full-text, RRF) then the feature
               reranker - the same `search_matches` + `rerank_matches` the chains run
+    lexical   the pipeline's own lexical retriever alone (`MatchConfig.lexical`: BM25 sparse vectors in Postgres,
+              or ts_rank_cd full-text), the same statement the pipeline fuses
     vector    pgvector cosine only (`storage.search.search_by_vector`), the embedding model on its own
     bm25      Okapi BM25 (rank_bm25, k1=1.5, b=0.75) over the same stored texts, Snowball-stemmed per
               document language; the whole query document is the query
@@ -22,7 +24,7 @@ from matchflow.domain import ChainSpec, DocumentKind
 from matchflow.evaluation.ranker_names import RANKERS as RANKERS  # the names live apart, for report.py
 from matchflow.pipeline.config import RETRIEVAL_POOL, MatchConfig
 from matchflow.pipeline.rerank import rerank_matches, skill_idf
-from matchflow.pipeline.search import search_matches
+from matchflow.pipeline.search import search_lexical, search_matches
 from storage.evaluation import document_texts
 from storage.search import search_by_vector
 
@@ -38,9 +40,11 @@ Ranker = Callable[..., Ranking]
 
 
 def rank_pipeline(session: Session, *, chain: ChainSpec, model: EmbeddingModel, query_ids: list[int],
-                  target_ids: list[int], k: int, weights: Mapping[str, float]) -> Ranking:
+                  target_ids: list[int], k: int, weights: Mapping[str, float], lexical: str = "bm25",
+                  bm25_query: str = "terms") -> Ranking:
     """Hybrid retrieval + rerank, batch by batch, keeping the top k of each query (`weights`: the user's)."""
-    config = MatchConfig(top_k=k, pool=max(RETRIEVAL_POOL, k), weights=dict(weights))
+    config = MatchConfig(top_k=k, pool=max(RETRIEVAL_POOL, k), weights=dict(weights), lexical=lexical,
+                         bm25_query=bm25_query)
     idf = skill_idf(session=session)
     found: Ranking = {}
     for start in range(0, len(query_ids), QUERY_BATCH):
@@ -62,6 +66,18 @@ def rank_vector(session: Session, *, chain: ChainSpec, model: EmbeddingModel, qu
                                 target_kind=chain.target_kind, model_id=model.id, dimension=model.dimension,
                                 limit=k)
         found.update({q: [t for t, _ in targets] for q, targets in hits.items()})
+    return found
+
+
+def rank_lexical(session: Session, *, chain: ChainSpec, model: EmbeddingModel, query_ids: list[int],
+                 target_ids: list[int], k: int, lexical: str = "bm25", bm25_query: str = "terms") -> Ranking:
+    """The pipeline's lexical retriever on its own (no vectors, no rerank)."""
+    config = MatchConfig(top_k=k, pool=k, lexical=lexical, bm25_query=bm25_query)
+    found: Ranking = {}
+    for start in range(0, len(query_ids), QUERY_BATCH):
+        batch = query_ids[start:start + QUERY_BATCH]
+        hits = search_lexical(session=session, query_ids=batch, target_kind=chain.target_kind, config=config)
+        found.update({q: [t for t, _ in hits.get(q, [])] for q in batch})
     return found
 
 
@@ -100,6 +116,10 @@ def rank_bm25(session: Session, *, chain: str, model: EmbeddingModel, query_ids:
     return found
 
 
-def ranker_functions(*, weights: Mapping[str, float]) -> dict[str, Ranker]:
-    """The rankers by name, all called alike; the pipeline's reranks with `weights` (settings.match_weights)."""
-    return {"pipeline": partial(rank_pipeline, weights=weights), "bm25": rank_bm25, "vector": rank_vector}
+def ranker_functions(*, weights: Mapping[str, float], lexical: str = "bm25",
+                     bm25_query: str = "terms") -> dict[str, Ranker]:
+    """The rankers by name, all called alike; the pipeline's reranks with `weights` (settings.match_weights)
+    and, like the lexical ranker, retrieves with `lexical` (settings.lexical_retriever, settings.bm25_query)."""
+    return {"pipeline": partial(rank_pipeline, weights=weights, lexical=lexical, bm25_query=bm25_query),
+            "lexical": partial(rank_lexical, lexical=lexical, bm25_query=bm25_query),
+            "bm25": rank_bm25, "vector": rank_vector}

@@ -171,9 +171,11 @@ def _score_direction(ranking: dict[int, list[int]], query_label: dict[int, str],
 
 
 def evaluate_corpus(corpus: Corpus, *, k: int, weights: Mapping[str, float],
-                    rankers: tuple[str, ...] = RANKERS) -> dict[str, Any]:
-    """Every ranker in both directions over one corpus (`weights`: the pipeline ranker's score weights)."""
-    functions = ranker_functions(weights=weights)
+                    rankers: tuple[str, ...] = RANKERS, lexical: str = "bm25",
+                    bm25_query: str = "terms") -> dict[str, Any]:
+    """Every ranker in both directions over one corpus (`weights`: the pipeline ranker's score weights;
+    `lexical`, `bm25_query`: its lexical retriever, which the lexical ranker runs alone)."""
+    functions = ranker_functions(weights=weights, lexical=lexical, bm25_query=bm25_query)
     resume_ids, job_ids = sorted(corpus.resume_label), sorted(corpus.job_label)
     report: dict[str, Any] = {}
     with read_only_session(corpus.store.engine) as session:
@@ -207,13 +209,15 @@ def run_categories(data_dir: Path, home: Path, embedder: Embedder, *, settings: 
     postings = category_postings(data_dir, per_category=postings_per_category, categories=categories)
     report: dict[str, Any] = {"dataset": "categories", "k": k, "model": embedder.model_name,
                               "backend": embedder.backend, "weights": dict(weights),
+                              "lexical": settings.lexical_retriever, "bm25_query": settings.bm25_query,
                               "resumes": len(resumes), "postings": len(postings),
                               "postings_per_category": _count(p.category for p in postings), "variants": {}}
     for variant in ("full", *[v for v in variants if v != "full"]):  # the stripped copy is made from the full one
         corpus = build_category_corpus(home, variant, resumes, postings, embedder, settings, log)
         if variant not in variants:
             continue
-        result = evaluate_corpus(corpus, k=k, weights=weights)
+        result = evaluate_corpus(corpus, k=k, weights=weights, lexical=settings.lexical_retriever,
+                                 bm25_query=settings.bm25_query)
         result["searchable"] = {"resumes": len(corpus.resume_label), "postings": len(corpus.job_label)}
         result["documents"] = corpus.skipped
         report["variants"][variant] = result
@@ -237,7 +241,7 @@ def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, settings: Setti
     `settings` are the entry point's, as for `run_categories`.
     """
     weights = settings.match_weights
-    functions = ranker_functions(weights=weights)
+    functions = ranker_functions(weights=weights, lexical=settings.lexical_retriever, bm25_query=settings.bm25_query)
     vacancies = talent_match(data_dir)
     store = open_store(home, "hires", settings=settings)
     resumes = [r for v in vacancies for r in v.resumes]
@@ -255,6 +259,7 @@ def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, settings: Setti
     doc_of_vacancy = {key: doc for doc, key in vacancy_doc.items()}
     report: dict[str, Any] = {"dataset": "hires", "k": k, "model": embedder.model_name,
                               "backend": embedder.backend, "weights": dict(weights),
+                              "lexical": settings.lexical_retriever, "bm25_query": settings.bm25_query,
                               "vacancies": len(vacancies), "resumes": len(resumes),
                               "searchable_resumes": len(resume_doc),
                               "documents": status_counts(store), "rankers": {}}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from matchflow.domain import DocumentKind
 from matchflow.embedding import Embedder
+from matchflow.pipeline.bm25 import index_documents
 from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.embed import embed_batch, register_model
 from matchflow.pipeline.ingest import ingest_paths, parse_received
@@ -102,6 +103,10 @@ def embed_all(store: EvalStore, embedder: Embedder, log: Log | None = None) -> E
             done += processed
             if log:
                 log(f"{store.name}: embedded {done} {kind.value}s")
+        while True:  # BM25 weights of documents embedded before they existed (the backfill; idempotent)
+            with session_scope(store.engine) as session:
+                if not index_documents(session=session, kind=kind, limit=256):
+                    break
     with session_scope(store.engine) as session:
         return register_model(session=session, embedder=embedder)
 

@@ -42,10 +42,13 @@ class MatchConfig:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     filters: SearchFilters = NO_FILTERS
     redact_explanations: bool = True  # MATCHFLOW_REDACT_EXPLANATIONS
+    lexical: str = "bm25"  # MATCHFLOW_LEXICAL_RETRIEVER: bm25 | fts (docs/quality.md, "BM25 in Postgres")
+    bm25_query: str = "terms"  # MATCHFLOW_BM25_QUERY: terms (skills + titles) | text (the whole document)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, top_k: int | None = None,
                       filters: SearchFilters | None = None) -> MatchConfig:
         """What a chain, the inference flow or `matchflow match` runs with: the user's top-K, weights, redaction."""
         return cls(top_k=top_k or settings.top_k, weights=settings.match_weights, filters=filters or NO_FILTERS,
-                   redact_explanations=settings.redact_explanations)
+                   redact_explanations=settings.redact_explanations, lexical=settings.lexical_retriever,
+                   bm25_query=settings.bm25_query)

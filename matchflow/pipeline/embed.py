@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from matchflow.domain import DocumentKind
 from matchflow.embedding import Embedder, expected_revision
+from matchflow.pipeline.bm25 import index_documents
 from matchflow.pipeline.config import EmbedConfig
 from matchflow.pipeline.summary import StageSummary
 from storage.embeddings import claim_documents_to_embed, mark_embedded, save_embeddings
@@ -68,6 +69,7 @@ def embed_batch(*, session: Session, embedder: Embedder, kind: DocumentKind, lim
     summary = StageSummary()
     model = register_model(session=session, embedder=embedder)
     documents = claim_documents_to_embed(session=session, kind=kind, model_id=model.id, limit=limit)
+    index_documents(session=session, kind=kind, limit=limit)  # BM25 weights: new documents and the backfill
     if not documents:
         return summary
     vectors = embedder.embed_documents([doc.scoring_text or doc.text or "" for doc in documents],

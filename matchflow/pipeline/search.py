@@ -3,7 +3,8 @@
     chain A: each new resume is a query; jobs are the targets
     chain B: each new job is a query; resumes are the targets
 
-The whole batch is searched in two statements (`storage.search`: vector + full-text); the two ranked lists
+The whole batch is searched in two statements (`storage.search` vector + `storage.lexical` BM25 or
+`storage.search` full-text, by `MatchConfig.lexical`); the two ranked lists
 are fused here (RRF), and both sides of every pair are loaded for the reranker.
 """
 
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from matchflow.domain import ChainSpec, DocumentKind, ExtractedFields, SalaryRange
 from matchflow.pipeline.batch import MatchBatch
+from matchflow.pipeline.bm25 import search_by_bm25_text
 from matchflow.pipeline.config import MatchConfig
 from matchflow.rerank import JobSide, ResumeSide
 from matchflow.scoring import RRF_K
@@ -81,6 +83,18 @@ def _load_sides(session: Session, batch: MatchBatch, ids: set[int]) -> None:
             batch.jobs[doc.id] = _job_side(doc, jobs.get(doc.job_id))
 
 
+def search_lexical(*, session: Session, query_ids: list[int], target_kind: DocumentKind,
+                   config: MatchConfig) -> dict[int, list]:
+    """The lexical retriever the config names: BM25 over sparse vectors, or ts_rank_cd full-text."""
+    if config.lexical == "bm25":
+        return search_by_bm25_text(session=session, query_ids=query_ids, target_kind=target_kind,
+                                   limit=config.pool, query_mode=config.bm25_query, filters=config.filters)
+    if config.lexical == "fts":
+        return search_by_fulltext(session=session, query_ids=query_ids, target_kind=target_kind,
+                                  limit=config.pool, filters=config.filters)
+    raise ValueError(f"unknown lexical retriever {config.lexical!r}")
+
+
 def search_matches(*, session: Session, chain: ChainSpec, model: EmbeddingModel, config: MatchConfig,
                    query_ids: list[int]) -> MatchBatch:
     """Step 4: hybrid retrieval for the whole batch (two statements), fused with RRF."""
@@ -89,8 +103,7 @@ def search_matches(*, session: Session, chain: ChainSpec, model: EmbeddingModel,
     by_vector = search_by_vector(session=session, query_ids=query_ids, target_kind=chain.target_kind,
                                  model_id=model.id, dimension=model.dimension, limit=config.pool,
                                  filters=config.filters)
-    by_text = search_by_fulltext(session=session, query_ids=query_ids, target_kind=chain.target_kind,
-                                 limit=config.pool, filters=config.filters)
+    by_text = search_lexical(session=session, query_ids=query_ids, target_kind=chain.target_kind, config=config)
     batch.similarity = {(q, t): s for q, hits in by_vector.items() for t, s in hits}
     batch.pools = {q: [t for t, _ in fuse_rrf(by_vector.get(q, []), by_text.get(q, []))[: config.pool]]
                    for q in query_ids}

@@ -24,7 +24,7 @@ def test_upgrade_creates_every_model_table_and_the_extension(engine):
 
 def test_downgrade_latest_then_upgrade_again(engine):
     head = migration_status(engine).head
-    downgrade(engine, "-1")
+    downgrade(engine, "0003")
     assert migration_status(engine).current != head
     chain_column = next(c for c in sa.inspect(engine).get_columns("match_sessions") if c["name"] == "chain")
     assert chain_column["type"].length == 10  # 0004 widened it for the chain slugs
@@ -36,15 +36,15 @@ def test_downgrade_latest_then_upgrade_again(engine):
 
 def test_chain_letters_become_slugs_and_back(engine):
     """0004: match sessions stored "A"/"B"; they now store the slug pipeline_runs stores."""
-    from storage.db import session_scope
     from storage.models import Document, MatchSession
 
     downgrade(engine, "0003")
-    with session_scope(engine) as session:
-        document = Document(kind="resume", status="matched", file_hash="0" * 64)
-        session.add(document)
-        session.flush()
-        session.add_all([MatchSession(chain=letter, source_document_id=document.id) for letter in ("A", "B")])
+    with engine.begin() as conn:  # Core inserts name only the given columns (and defaults): 0003's columns
+        document_id = conn.execute(sa.insert(Document.__table__).values(kind="resume", status="matched",
+                                                                        file_hash="0" * 64)
+                                   .returning(Document.__table__.c.id)).scalar()
+        conn.execute(sa.insert(MatchSession.__table__), [{"chain": letter, "source_document_id": document_id}
+                                                         for letter in ("A", "B")])
     upgrade(engine)
     with engine.connect() as conn:
         assert sorted(conn.execute(sa.text("SELECT chain FROM match_sessions")).scalars()) == ["chain-a", "chain-b"]
@@ -91,3 +91,18 @@ def test_cli_wrong_database_url_names_the_problem(engine, monkeypatch, tmp_path)
     assert result.returncode == 2
     assert "Cannot connect to Postgres" in result.stderr
     assert "secret" not in result.stderr + result.stdout
+
+
+def test_bm25_structures_go_up_and_down(engine):
+    """0005: documents.bm25 (sparsevec) with its length and avgdl, and bm25_terms; down removes them."""
+    downgrade(engine, "0004")
+    assert "bm25_terms" not in _tables(engine)
+    assert "bm25" not in {c["name"] for c in sa.inspect(engine).get_columns("documents")}
+    upgrade(engine)
+    assert "bm25_terms" in _tables(engine)
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("documents")}
+    assert {"bm25", "bm25_length", "bm25_avgdl"} <= columns
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                                    "WHERE attrelid = 'documents'::regclass AND attname = 'bm25'")).scalar() \
+            == "sparsevec(536870912)"
