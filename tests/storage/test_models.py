@@ -86,6 +86,7 @@ def _build_graph(session) -> dict[str, object]:
                          result={"score": 87}),
         m.SourceSyncState(source="fillout", form_id="form1", watermark=datetime(2026, 1, 2, tzinfo=UTC)),
         m.GpuCheck(status="unavailable", pool="matchflow-gpu", detail={"workers": 0}),
+        m.Bm25Term(kind="resume", term_id=12345, df=1),
     ])
     session.flush()
     session.add(m.CandidateAction(job_candidate_id=job_candidate.id, action="moved", stage_id=stage.id))
