@@ -4,7 +4,7 @@
     matchflow eval hires      [--data PATH] [--home PATH] [--json]
     matchflow eval applicants [--data PATH] [--home PATH] [--markdown FILE] [--json]
     matchflow eval all        [--data PATH] [--home PATH] [--markdown FILE] [--json]
-    matchflow eval weights    [--data PATH] [--home PATH] [--folds N] [--markdown FILE] [--json]
+    matchflow eval weights    [--data PATH] [--home PATH] [--folds N] [--objective NAME] [--markdown FILE] [--json]
 
 Documents go into `<home>/<corpus>/` (default home: <MATCHFLOW_HOME>/eval), never the user's database;
 the pipeline's stages are idempotent, so a second run reuses what was parsed and embedded. Each command
@@ -165,20 +165,26 @@ def weights_command(
     data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
     home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
     folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds (groups: categories, families)."),
+    objective: str = typer.Option("retrieval", "--objective",
+                                  help="What the fit maximises: retrieval (default), retrieval+hires or english."),
     markdown: Path | None = typer.Option(None, "--markdown", help="Also write the tables as Markdown here."),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
 ) -> None:
     """Learn the reranker's feature weights on every dev set, cross-validated across jobs: per fold, the
     default weights against the learned ones and the baselines; then the weights fitted on all of it."""
     from matchflow.evaluation.datasets import DataMissingError
-    from matchflow.evaluation.weights import run_weights
+    from matchflow.evaluation.weights import OBJECTIVES, run_weights
 
+    if objective not in OBJECTIVES:
+        err_console.print(f"[bold red]error:[/] --objective must be one of {', '.join(OBJECTIVES)}")
+        raise typer.Exit(2)
     settings = _settings()
     data_dir, eval_home = _paths(data, home, settings)
     embedder = _embedder(settings)
     _log(f"weights: data {data_dir}, databases under {eval_home}, model {embedder.model_name} ({embedder.backend})")
     try:
-        report = run_weights(data_dir, eval_home, embedder, settings=settings, n_folds=folds, log=_log)
+        report = run_weights(data_dir, eval_home, embedder, settings=settings, n_folds=folds, objective=objective,
+                             log=_log)
     except DataMissingError as exc:
         err_console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(2) from None

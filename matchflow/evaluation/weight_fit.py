@@ -7,16 +7,17 @@ padded arrays, and every metric of the evaluation is computed for all its querie
 
 The fit is a coordinate search on the simplex (non-negative weights summing to 1, the shape
 `scoring.validate_weights` accepts): starting from the current weights, move a share of weight from one
-feature to another while that raises the objective (the mean, over the fitted tasks, of each task's metric
-macro-averaged over its labels), with steps halving from 0.2 to 0.01. It maximises the evaluation's own
-rank metrics directly, needs no library, and keeps every weight readable as "this feature's share".
+feature to another (features held fixed keep theirs) while that raises the objective (the mean, over the
+fitted tasks, of each task's metric macro-averaged over its labels), with steps halving from 0.2 to 0.01.
+It maximises the evaluation's own rank metrics directly, needs no library, and keeps every weight readable
+as "this feature's share".
 
 Folds are groups of queries (`assign_folds`); see `matchflow.evaluation.weights` for which groups and why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -158,6 +159,19 @@ def macro(values: np.ndarray, labels: np.ndarray, mask: np.ndarray | None = None
     return float(np.mean(means)) if means else float("nan")
 
 
+def bootstrap_difference(a: np.ndarray, b: np.ndarray, labels: np.ndarray, *, resamples: int = 10_000,
+                         seed: int = 0) -> tuple[float, float, float] | None:
+    """Macro mean of a - b per query, with a 95 % percentile-bootstrap interval over labels (categories,
+    vacancies): how far the difference could move with other labels of the same kind. None if undefined."""
+    keep = ~np.isnan(a) & ~np.isnan(b)
+    per_label = np.array([(a - b)[keep & (labels == label)].mean() for label in sorted(set(labels[keep]))])
+    if not len(per_label):
+        return None
+    draws = np.random.default_rng(seed).integers(0, len(per_label), size=(resamples, len(per_label)))
+    means = per_label[draws].mean(axis=1)
+    return float(per_label.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
 @dataclass(frozen=True)
 class Objective:
     """What a fit maximises: the mean over `tasks` (name -> metric) of each one's macro mean."""
@@ -178,17 +192,20 @@ class Objective:
 def fit_weights(by_name: Mapping[str, Task], objective: Objective, start: Sequence[float], *,
                 query_masks: Mapping[str, np.ndarray] | None = None,
                 target_masks: Mapping[str, np.ndarray] | None = None, steps: Sequence[float] = STEPS,
-                min_gain: float = MIN_GAIN) -> tuple[np.ndarray, float]:
-    """Steepest-ascent transfers of weight between features, on the simplex; returns (weights, objective)."""
+                min_gain: float = MIN_GAIN, fixed: Collection[int] = ()) -> tuple[np.ndarray, float]:
+    """Steepest-ascent transfers of weight between features, on the simplex; returns (weights, objective).
+
+    Features at the indices in `fixed` keep their starting weight; the others share the rest of the mass.
+    """
     weights = np.asarray(start, dtype=float)
     weights = weights / weights.sum()
     best = objective(by_name, weights, query_masks, target_masks)
-    n = len(weights)
+    free = [i for i in range(len(weights)) if i not in set(fixed)]
     for step in steps:
         while True:
             move, value = None, best + min_gain
-            for to in range(n):
-                for source in range(n):
+            for to in free:
+                for source in free:
                     amount = min(step, weights[source])
                     if to == source or amount <= 0:
                         continue

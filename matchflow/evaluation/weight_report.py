@@ -58,12 +58,15 @@ def summary_table(report: dict[str, Any]) -> ReportTable:
     """Every task and metric over all queries: default, learned out of fold, learned in sample, baselines."""
     table = ReportTable(title="Out-of-fold summary: every query scored with weights fitted without its group",
                         headers=["task", "metric", "default", "learned (out of fold)", "learned (all data, in sample)",
-                                 *BASELINES, "learned - best baseline"], rows=[])
+                                 "learned - default [95 % CI]", *BASELINES, "learned - best of bm25, vector"],
+                        rows=[])
     for task, summary in report["out_of_fold"].items():
         for metric, row in summary["figures"].items():
-            best = max((row[b] for b in BASELINES if row.get(b) is not None), default=None)
+            best = max((row[b] for b in ("bm25", "vector") if row.get(b) is not None), default=None)
             gap = None if best is None or row.get("learned") is None else row["learned"] - best
+            diff = (summary.get("learned_minus_default") or {}).get(metric)
             table.rows.append([task, _title(metric, task), fmt(row.get("default")), fmt(row.get("learned")),
-                               fmt(row.get("learned_in_sample")), *[fmt(row.get(b)) for b in BASELINES],
-                               "-" if gap is None else f"{gap:+.3f}"])
+                               fmt(row.get("learned_in_sample")),
+                               "-" if diff is None else f"{diff[0]:+.3f} [{diff[1]:+.3f}, {diff[2]:+.3f}]",
+                               *[fmt(row.get(b)) for b in BASELINES], "-" if gap is None else f"{gap:+.3f}"])
     return table
