@@ -52,6 +52,7 @@ class Task:
     k: int
     feature_names: tuple[str, ...]
     queries: list[int]
+    targets: np.ndarray  # (Q, P) target document ids, -1 for padding
     labels: np.ndarray  # (Q,) str
     groups: np.ndarray  # (Q,) str
     features: np.ndarray  # (Q, P, F)
@@ -78,14 +79,16 @@ def pack(name: str, kind: str, k: int, pools: Sequence[QueryPool], feature_names
     width = max((len(p.targets) for p in pools), default=1) or 1
     names = tuple(feature_names)
     features = np.zeros((len(pools), width, len(names)))
+    targets = np.full((len(pools), width), -1, dtype=np.int64)
     relevant = np.zeros((len(pools), width), dtype=bool)
     valid = np.zeros((len(pools), width), dtype=bool)
     for q, pool in enumerate(pools):
         for p, (target, values) in enumerate(zip(pool.targets, pool.features, strict=True)):
             features[q, p] = [float(values[n]) for n in names]
+            targets[q, p] = target
             relevant[q, p] = target in pool.relevant
             valid[q, p] = True
-    return Task(name=name, kind=kind, k=k, feature_names=names, queries=[p.query for p in pools],
+    return Task(name=name, kind=kind, k=k, feature_names=names, queries=[p.query for p in pools], targets=targets,
                 labels=np.array([p.label for p in pools], dtype=object),
                 groups=np.array([p.group for p in pools], dtype=object), features=features, relevant=relevant,
                 valid=valid, target_groups=[list(p.target_groups) for p in pools],

@@ -97,6 +97,12 @@ def fold_plan(tasks: Sequence[Task], n_folds: int) -> dict[str, int]:
     return assign_folds(sizes, n_folds, strata={g: g.split(":", 1)[0] for g in sizes})
 
 
+def training_masks(tasks: Sequence[Task], validation: set[str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """(query masks, target masks) of a fold's training rows: queries outside the validation groups, and of
+    their pools only the targets outside them, so nothing of a validation group is trained on."""
+    return ({t.name: ~t.queries_in(validation) for t in tasks}, {t.name: ~t.targets_in(validation) for t in tasks})
+
+
 def _figures(task: Task, scored: Mapping[str, Mapping[str, np.ndarray]], mask: np.ndarray | None) -> dict:
     """metric -> {ranker: macro mean over the masked queries}, for the weighted rankings and the baselines."""
     out: dict[str, dict[str, float]] = {}
@@ -130,15 +136,12 @@ def cross_validate(tasks: Sequence[Task], *, n_folds: int = FOLDS, fit_tasks: Ma
     for fold in range(n_folds):
         started = time.perf_counter()
         validation = {g for g, f in folds.items() if f == fold}
-        weights, train_value = fit_weights(
-            by_name, objective, default,
-            query_masks={t.name: ~t.queries_in(validation) for t in tasks},
-            target_masks={t.name: ~t.targets_in(validation) for t in tasks}, fixed=held)
+        query_masks, target_masks = training_masks(tasks, validation)
+        weights, train_value = fit_weights(by_name, objective, default, query_masks=query_masks,
+                                           target_masks=target_masks, fixed=held)
         report: dict[str, Any] = {"fold": fold + 1, "validation_groups": sorted(validation),
                                   "weights": _named(names, weights), "train_objective": train_value,
-                                  "train_objective_default": objective(
-                                      by_name, default, {t.name: ~t.queries_in(validation) for t in tasks},
-                                      {t.name: ~t.targets_in(validation) for t in tasks}),
+                                  "train_objective_default": objective(by_name, default, query_masks, target_masks),
                                   "tasks": {}}
         for task in tasks:
             mask = task.queries_in(validation)
