@@ -66,8 +66,9 @@ def _log(message: str) -> None:
 
 def _emit(reports: list[dict[str, Any]], *, as_json: bool, markdown: Path | None) -> None:
     from matchflow.evaluation.report import tables_of, to_markdown, to_rich
+    from matchflow.evaluation.weight_report import weight_tables
 
-    tables = [t for r in reports for t in tables_of(r)]
+    tables = [t for r in reports for t in (weight_tables(r) if r["dataset"] == "weights" else tables_of(r))]
     if markdown is not None:
         markdown.write_text("\n".join(to_markdown(t) for t in tables), encoding="utf-8")
         err_console.print(f"tables written to {markdown}")

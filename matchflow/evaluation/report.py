@@ -105,10 +105,6 @@ def applicant_tables(report: dict[str, Any]) -> list[ReportTable]:
 
 def tables_of(report: dict[str, Any]) -> list[ReportTable]:
     """The tables of any report, by its dataset."""
-    if report["dataset"] == "weights":
-        from matchflow.evaluation.weight_report import weight_tables  # it imports this module's helpers
-
-        return weight_tables(report)
     builders = {"categories": category_tables, "hires": hire_tables, "applicants": applicant_tables}
     return builders[report["dataset"]](report)
 
