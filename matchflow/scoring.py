@@ -19,7 +19,7 @@ SCORING_VERSION = "2026.12-1"
 # fitted on every dev query of category retrieval (both directions, English) and Russian applicant retrieval
 # at once, maximising the mean nDCG@10, and cross-validated in 5 folds grouped by category / role family, so
 # no job of a validation fold is ever trained on. Per fold and out of fold: docs/quality.md, "Learned weights".
-# Location and salary were not fitted (no dev label judges them; unknown for 86-100 % of dev pairs) and keep
+# Location and salary were not fitted (no dev label judges them; neutral for 78-100 % of dev pairs) and keep
 # their hand weights. The hand weights before: semantic 0.30, required 0.30, nice 0.05, title 0.10,
 # experience 0.10, location 0.10, salary 0.05 (SCORING_VERSION 2026.11-2).
 DEFAULT_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({
