@@ -154,3 +154,25 @@ def test_bootstrap_difference_brackets_the_macro_difference():
     diff, low, high = bootstrap_difference(np.array([1.0, 0.0, 1.0, 0.5]), np.array([0.5, 0.0, 0.5, 0.5]), labels)
     assert diff == pytest.approx((0.25 + 0.5 + 0.0) / 3)
     assert low <= diff <= high
+
+
+def test_the_report_renders_a_row_per_fold_and_a_summary():
+    from matchflow.evaluation.report import to_markdown
+    from matchflow.evaluation.weight_report import weight_tables
+    from matchflow.evaluation.weights import _plain
+
+    _, tasks = _corpus(seed=2)
+    report = _plain(cross_validate(tasks, n_folds=3, fit_tasks={t.name: "ndcg" for t in tasks}))
+    tables = weight_tables(report)
+    assert [row[0] for row in tables[0].rows] == ["default", "1", "2", "3", "**all**"]
+    assert len(tables) == 1 + len(tasks) + 1
+    assert "learned - default [95 % CI]" in to_markdown(tables[-1])
+
+
+def test_the_weights_command_refuses_an_unknown_objective():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "matchflow", "eval", "weights", "--objective", "nope"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2 and "--objective must be one of retrieval" in result.stderr
