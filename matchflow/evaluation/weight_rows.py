@@ -16,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from matchflow.domain import CHAIN_B, ChainSpec
 from matchflow.evaluation.applicant_runner import ApplicantCorpus
 from matchflow.evaluation.rankers import QUERY_BATCH, ranker_functions
@@ -69,9 +71,7 @@ def _task(name: str, kind: str, k: int, pools: list[QueryPool], features: Sequen
     return task
 
 
-def _column(rows: list[dict[str, float]], metric: str):
-    import numpy as np
-
+def _column(rows: list[dict[str, float]], metric: str) -> np.ndarray:
     return np.array([row[metric] for row in rows])
 
 
