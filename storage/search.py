@@ -106,26 +106,6 @@ def pair_similarities(*, session: Session, pairs: list[tuple[int, int]], model_i
     return {(int(query_id), int(target_id)): float(similarity) for query_id, target_id, similarity in rows}
 
 
-def section_pair_cosines(*, session: Session, pairs: list[tuple[int, int]], model_id: int,
-                         dimension: int) -> dict[tuple[int, int], dict[tuple[str, str], float]]:
-    """EXPERIMENT (issue 16 item 3): cosine of every (query vector, target vector) of each pair, all sections."""
-    if not pairs:
-        return {}
-    dim = int(dimension)
-    rows = session.execute(sa.text(f"""
-        SELECT p.query_id, p.target_id, q.section, t.section,
-               1 - ((q.embedding::vector({dim})) <=> (t.embedding::vector({dim})))
-        FROM unnest(CAST(:queries AS integer[]), CAST(:targets AS integer[])) AS p(query_id, target_id)
-        JOIN embeddings q ON q.document_id = p.query_id AND q.model_id = :model_id
-        JOIN embeddings t ON t.document_id = p.target_id AND t.model_id = :model_id
-    """),  # noqa: S608 - the dimension is an int; values are bound
-        {"queries": [q for q, _ in pairs], "targets": [t for _, t in pairs], "model_id": model_id})
-    found: dict[tuple[int, int], dict[tuple[str, str], float]] = defaultdict(dict)
-    for query_id, target_id, q_section, t_section, similarity in rows:
-        found[(int(query_id), int(target_id))][(q_section, t_section)] = float(similarity)
-    return dict(found)
-
-
 def search_by_fulltext(*, session: Session, query_ids: list[int], target_kind: DocumentKind | str, limit: int,
                         filters: SearchFilters = NO_FILTERS) -> dict[int, list]:
     """Targets ranked by full-text relevance to each query's skills and titles (English + Russian stems)."""

@@ -29,7 +29,6 @@ class MatchBatch:
     results: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     analyses: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
-    section_cosines: dict[tuple[int, int], dict[tuple[str, str], float]] = field(default_factory=dict)  # EXPERIMENT
 
     def resume_and_job(self, query_id: int, target_id: int) -> tuple[int, int]:
         """(resume document id, job document id) of a pair, whichever side the chain starts from."""

@@ -10,7 +10,6 @@ are fused here (RRF), and both sides of every pair are loaded for the reranker.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import defaultdict
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ from matchflow.rerank import JobSide, ResumeSide
 from matchflow.scoring import RRF_K
 from storage.documents import documents_with_owners
 from storage.models import CandidateSubmission, Document, EmbeddingModel, Job
-from storage.search import pair_similarities, search_by_fulltext, search_by_vector, section_pair_cosines
+from storage.search import pair_similarities, search_by_fulltext, search_by_vector
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -111,10 +110,6 @@ def search_matches(*, session: Session, chain: ChainSpec, model: EmbeddingModel,
     missing = [(q, t) for q, pool in batch.pools.items() for t in pool if (q, t) not in batch.similarity]
     batch.similarity.update(pair_similarities(session=session, pairs=missing, model_id=model.id,
                                               dimension=model.dimension))
-    if os.environ.get("MATCHFLOW_SEC_EXP"):  # EXPERIMENT (issue 16 item 3)
-        pairs = [(q, t) for q, pool in batch.pools.items() for t in pool]
-        batch.section_cosines = section_pair_cosines(session=session, pairs=pairs, model_id=model.id,
-                                                     dimension=model.dimension)
     _load_sides(session, batch, set(query_ids) | {t for pool in batch.pools.values() for t in pool})
     batch.timings["search_s"] = time.perf_counter() - started
     return batch

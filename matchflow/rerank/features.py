@@ -7,7 +7,6 @@ the vector search's similarities, is computed here.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from matchflow import scoring
@@ -27,11 +26,6 @@ def semantic_score(retrieval_similarity: float, section_similarity: float | None
     if section_similarity is None:
         return base
     section = min(1.0, max(0.0, float(section_similarity)))
-    mode = os.environ.get("MATCHFLOW_SEC_EXP")  # EXPERIMENT (issue 16 item 3)
-    if mode in ("max", "windows"):
-        return section
-    if mode == "feature":  # semantic 0.15 + section 0.15 of the 0.30 semantic weight, fixed before measuring
-        return 0.5 * base + 0.5 * section
     return (1 - scoring.SECTION_SIMILARITY_WEIGHT) * base + scoring.SECTION_SIMILARITY_WEIGHT * section
 
 
