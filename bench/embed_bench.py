@@ -9,10 +9,10 @@ under --home; `--limit N` keeps every k-th document so N remain.
 
 Timed, on the same documents in the same run, with torch and ONNX Runtime both on --threads threads:
   baseline       `SentenceTransformer.encode(..., normalize_embeddings=True)` on the exact model inputs the
-                 pipeline feeds the model (every 256-token window of every document, and the skills /
-                 experience sections), fp32 torch. A plain encode of whole texts would silently truncate
-                 each resume to its first window, doing less work and a different job, so it is no baseline.
-  pipeline/X     `Embedder.embed_documents(texts, sections)` (the embed stage minus the database write) on
+                 pipeline feeds the model (every 256-token window of every document), fp32 torch. A plain
+                 encode of whole texts would silently truncate each resume to its first window, doing less
+                 work and a different job, so it is no baseline.
+  pipeline/X     `Embedder.embed_documents(texts)` (the embed stage minus the database write) on
                  backend X: torch, onnx (fp32), onnx-int8. Includes tokenising and chunking, batching, the
                  forward pass, and the pooling of chunk vectors into document vectors.
 Quality, against pipeline/torch (fp32) document vectors: mean and lowest cosine, and the top-10 overlap of
@@ -101,7 +101,7 @@ def quality(reference: np.ndarray, found: np.ndarray) -> dict[str, float]:
             "top10_overlap": round(float(overlap), 4)}
 
 
-def profile_shares(embedder, texts: list[str], sections: list[dict]) -> dict[str, Any]:
+def profile_shares(embedder, texts: list[str]) -> dict[str, Any]:
     """pyinstrument over one embed_documents call, its time split by stage (outermost match wins)."""
     from pyinstrument import Profiler
 
@@ -130,7 +130,7 @@ def profile_shares(embedder, texts: list[str], sections: list[dict]) -> dict[str
 
     profiler = Profiler(interval=0.002)
     profiler.start()
-    embedder.embed_documents(texts, sections=sections)
+    embedder.embed_documents(texts)
     profiler.stop()
     root = profiler.last_session.root_frame()
     walk(root)
@@ -267,8 +267,6 @@ def main() -> None:
     from matchflow.embedding import (
         CHUNK_OVERLAP_TOKENS,
         DEFAULT_EMBED_MODEL,
-        EMBEDDED_SECTIONS,
-        MIN_SECTION_CHARS,
         Embedder,
     )
     from matchflow.embedding.chunking import _pool
@@ -278,7 +276,6 @@ def main() -> None:
         step = len(documents) / args.limit
         documents = [documents[int(i * step)] for i in range(args.limit)]
     texts = [d["text"] for d in documents]
-    sections = [d["sections"] for d in documents]
     cache_dir = args.home / "models"
 
     pipeline = {"torch": Embedder.load(DEFAULT_EMBED_MODEL, device="cpu", batch_size=args.batch_size)}
@@ -289,16 +286,14 @@ def main() -> None:
         first_use[backend] = round(wall, 1)
     model = pipeline["torch"]._model  # the plain SentenceTransformer, fp32 torch
 
-    # the exact inputs the pipeline gives the model, per slice: documents' windows, then the kept sections
+    # the exact inputs the pipeline gives the model, per slice: the documents' windows
     torch_embedder = pipeline["torch"]
     count = max(1, min(args.slices, len(texts)))
     bounds = [round(i * len(texts) / count) for i in range(count + 1)]
     slices = []
     for lo, hi in zip(bounds, bounds[1:], strict=False):
-        units = texts[lo:hi] + [body for s in sections[lo:hi] for name in EMBEDDED_SECTIONS
-                                if len((body := s.get(name) or "").strip()) >= MIN_SECTION_CHARS]
-        slices.append({"texts": texts[lo:hi], "sections": sections[lo:hi], "units": len(units),
-                       "chunks": torch_embedder._chunk(units, overlap=CHUNK_OVERLAP_TOKENS)})
+        slices.append({"texts": texts[lo:hi], "units": hi - lo,
+                       "chunks": torch_embedder._chunk(texts[lo:hi], overlap=CHUNK_OVERLAP_TOKENS)})
     chunks = [c for piece in slices for c in piece["chunks"]]
     doc_tokens = [sum(c.tokens for c in piece["chunks"] if c.owner == i)
                   for piece in slices for i in range(len(piece["texts"]))]
@@ -317,11 +312,10 @@ def main() -> None:
                      torch_embedder.dimension)[:len(piece["texts"])]
 
     def pipeline_run(embedder) -> Any:
-        return lambda piece: np.stack([d.document for d in embedder.embed_documents(piece["texts"],
-                                                                                    sections=piece["sections"])])
+        return lambda piece: np.stack([d.document for d in embedder.embed_documents(piece["texts"])])
 
     variants = {"baseline": baseline, **{f"pipeline/{n}": pipeline_run(e) for n, e in pipeline.items()}}
-    warm = {"texts": texts[:4], "sections": sections[:4], "units": 4,
+    warm = {"texts": texts[:4], "units": 4,
             "chunks": torch_embedder._chunk(texts[:4], overlap=CHUNK_OVERLAP_TOKENS)}
     for run in variants.values():  # warm-up: first-call allocations and lazy imports do not count
         run(warm)
@@ -368,7 +362,7 @@ def main() -> None:
         n = min(args.profile_docs, len(texts))
         for name in ("torch", "onnx-int8"):
             if name in pipeline:
-                profiles[name] = profile_shares(pipeline[name], texts[:n], sections[:n])
+                profiles[name] = profile_shares(pipeline[name], texts[:n])
                 print(json.dumps({"profile": f"pipeline/{name}", "docs": n, **profiles[name]}), flush=True)
 
     console = Console(stderr=True, width=160)

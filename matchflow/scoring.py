@@ -15,7 +15,7 @@ SCORING_VERSION = "2026.11-2"
 # Category weights of the feature reranker (matchflow/rerank/); they sum to 1. Users may pass their own:
 # unknown names are rejected, the rest renormalised (validate_weights below).
 DEFAULT_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({
-    "semantic": 0.30,  # cosine similarity of the document (and section) vectors
+    "semantic": 0.30,  # cosine similarity of the whole-document vectors
     "required_skills": 0.30,  # IDF-weighted share of the job's required skills the resume shows
     "nice_skills": 0.05,  # share of nice-to-have skills
     "title": 0.10,  # candidate's roles vs the job title
@@ -26,9 +26,6 @@ DEFAULT_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({
 FEATURES = tuple(DEFAULT_WEIGHTS)
 
 NEUTRAL = 0.5  # a feature whose inputs are unknown neither helps nor hurts
-
-# Semantic feature: blend of whole-document and section (skills/experience vs requirements) cosines.
-SECTION_SIMILARITY_WEIGHT = 0.4
 
 # Optional cross-encoder: final = (1 - w) * feature score + w * sigmoid(cross-encoder logit).
 CROSS_ENCODER_WEIGHT = 0.3
