@@ -117,11 +117,12 @@ def test_section_vectors_are_deleted_and_document_vectors_kept(engine):
         document_id = conn.execute(sa.insert(Document.__table__).values(kind="resume", status="embedded",
                                                                         file_hash="1" * 64)
                                    .returning(Document.__table__.c.id)).scalar()
-        model_id = conn.execute(sa.insert(EmbeddingModel.__table__).values(name="m", revision="r", dimension=3)
+        # 384 dimensions: a model row of an earlier test may have left its HNSW index over vector(384) behind
+        model_id = conn.execute(sa.insert(EmbeddingModel.__table__).values(name="m", revision="r", dimension=384)
                                 .returning(EmbeddingModel.__table__.c.id)).scalar()
         conn.execute(sa.insert(Embedding.__table__), [
             {"document_id": document_id, "model_id": model_id, "kind": "resume", "section": section,
-             "chunks": 1, "embedding": [1.0, 0.0, 0.0]} for section in ("document", "skills", "experience")])
+             "chunks": 1, "embedding": [1.0] + [0.0] * 383} for section in ("document", "skills", "experience")])
     upgrade(engine)
     with engine.connect() as conn:
         assert list(conn.execute(sa.text("SELECT section FROM embeddings WHERE document_id = :d"),
