@@ -1,9 +1,9 @@
 """Section vectors go: `embeddings` keeps one row per document and model, its whole-document vector.
 
 The embed stage stored, besides each document's vector, vectors of its skills / experience / requirements
-sections. No search or feature read them, and they doubled a resume's embed time (docs/quality.md, "Section
-vectors"), so the embed stage no longer computes them and this migration deletes the stored ones. The
-`section` column stays, always `document`: the unique key and the partial HNSW indexes are built on it.
+sections. No search or feature read them, and they nearly doubled a resume's embed time (docs/quality.md,
+"Section vectors"), so the embed stage no longer computes them and this migration deletes the stored ones.
+The `section` column stays, always `document`: the unique key and the partial HNSW indexes are built on it.
 
 Revision ID: 0006
 Revises: 0005
