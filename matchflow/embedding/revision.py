@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from matchflow.devices import pick_device
 from matchflow.embedding.auto_choice import remembered_choice
 from matchflow.embedding.backends import backend_revision, validate_backend
+from matchflow.embedding.packaged import packaged_model, packaged_revision
 from matchflow.embedding.source import resolve_model_source
 
 if TYPE_CHECKING:  # sentence-transformers pulls in torch: import it only when a model is loaded
@@ -117,8 +118,12 @@ def expected_revision(model_name: str, *, backend: str = "torch", device: str = 
 
     None when it cannot be known yet: the weights' revision is unknown (a hub model not in the cache), or
     backend `auto` on a CPU whose calibration has not run (the first load measures it). `cache_dir` is
-    where that calibration is kept; it is needed only for `auto` on a CPU.
+    where that calibration is kept; it is needed only for `auto` on a CPU. A packaged model's revision comes
+    from its installed files (package version and weights hash).
     """
+    packaged = packaged_model(model_name)
+    if packaged is not None:
+        return packaged_revision(packaged)
     weights = compute_model_revision(resolve_model_source(model_name))
     if weights == "unknown":
         return None
