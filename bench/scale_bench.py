@@ -1,6 +1,7 @@
 """Chain A at scale: N Fillout submissions in one run, exactly once; then runs with nothing new; peak memory.
 
     python bench/scale_bench.py --sizes 1000 10000 [--jobs 200] [--home /tmp/mf-scale] [--repeats 3]
+    python bench/scale_bench.py --sizes 1000 --baseline-rev main --repeats 1    # throughput against main
 
 Per size N, in a fresh home <home>/n<N> (its own embedded Postgres, Prefect database, file store):
   1. the corpus (bench/scale_corpus.py) grows to N resumes and J jobs; a Fillout server process serves N
@@ -14,6 +15,9 @@ Per size N, in a fresh home <home>/n<N> (its own embedded Postgres, Prefect data
   5. nothing new: `matchflow run chain-a` again, --repeats times. Its work is timed from the Prefect flow
      run's start to its end (Prefect's own database), so process and API-server start-up are excluded and
      reported apart; the checks run again (nothing may change)
+
+With --baseline-rev REV each size runs first with the source tree of that git revision (git archive, same
+venv, its own home), then with this checkout: the load throughput (docs/s) is reported as a ratio to it.
 
 Baselines measured in this script: the RSS of a process that imported the chain and loaded the embedding
 model (memory ratio), and the nothing-new time at the smallest size (growth ratio). Prints one JSON line per
@@ -141,11 +145,11 @@ def gb(value: int | float) -> float:
     return round(value / 1024**3, 3)
 
 
-def baseline(env: dict[str, str]) -> dict[str, Any]:
+def baseline(env: dict[str, str], code: Path) -> dict[str, Any]:
     """A process that imports chain A and loads the embedding model as the chain does: its RSS is the memory
     baseline, and it leaves the model's per-home cache (backend export, calibration) ready for the runs."""
-    code = ("import json, psutil, time, flows.resume_chain\n"
-            "from matchflow.settings import get_settings\n"
+    script = ("import json, psutil, time, flows.resume_chain\n"
+              "from matchflow.settings import get_settings\n"
             "from matchflow.pipeline.config import EmbedConfig\n"
             "from matchflow.pipeline.embed import load_embedder\n"
             "started = time.perf_counter()\n"
@@ -154,7 +158,7 @@ def baseline(env: dict[str, str]) -> dict[str, Any]:
             "print(json.dumps({'rss': psutil.Process().memory_info().rss, 'load_s': time.perf_counter() - started,\n"
             "                  'model': e.model_name, 'revision': e.model_revision,\n"
             "                  'backend': getattr(e, 'backend', 'torch'), 'device': e.device}))\n")
-    out = subprocess.run([PYTHON, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=False)
+    out = subprocess.run([PYTHON, "-c", script], env=env, cwd=code, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"loading the model failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -173,14 +177,14 @@ def start_server(root: Path, resumes: int, interval_min: float) -> tuple[subproc
     return process, json.loads(line)
 
 
-def chain_env(home: Path, server: dict[str, Any]) -> dict[str, str]:
+def chain_env(home: Path, server: dict[str, Any], code: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MATCHFLOW_", "PREFECT_API"))}
     env.update({
         "MATCHFLOW_HOME": str(home), "PREFECT_HOME": str(home / "prefect"),
         "MATCHFLOW_FILLOUT_API_KEY": server["api_key"], "MATCHFLOW_FILLOUT_BASE_URL": server["base_url"],
         "MATCHFLOW_FILLOUT_RESUME_FORM_ID": server["form_id"], "MATCHFLOW_FILLOUT_FILE_HOSTS": "127.0.0.1",
         "MATCHFLOW_FILLOUT_ALLOW_PRIVATE_HOSTS": "true", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-        "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1",  # log lines arrive when written: they mark the phases
+        "PYTHONPATH": str(code), "PYTHONUNBUFFERED": "1",  # log lines arrive when written: they mark the phases
     })
     return env
 
@@ -191,13 +195,13 @@ PHASES = (("Beginning flow run", "fetch"), ("fetched ", "parse"), ("parsed ", "p
           ("analysed ", "match"), ("saved ", "match"))
 
 
-def run_logged(args: list[str], env: dict[str, str], log: Path,
-               memory: bool = False) -> tuple[float, TreeMemory | None]:
+def run_logged(args: list[str], env: dict[str, str], log: Path, memory: bool = False,
+               cwd: Path = REPO) -> tuple[float, TreeMemory | None]:
     """Run a command with its output (time-stamped) in `log`; wall seconds and optionally its tree's memory."""
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with log.open("w") as out:
-        process = subprocess.Popen(args, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, bufsize=1)
         sampler = TreeMemory(process.pid) if memory else None
         with sampler or contextlib.nullcontext():
@@ -328,18 +332,20 @@ def stop_leftover_server(home: Path) -> None:
                         str(home)], cwd=REPO, check=False, capture_output=True)
 
 
-def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
-    home = args.home / f"n{n}"
+def run_size(n: int, args: argparse.Namespace, code: Path = REPO, label: str = "") -> dict[str, Any]:
+    """One size in a fresh home, running the chain from the source tree `code` (this checkout, or the
+    `--baseline-rev` tree, whose home gets the suffix `label`)."""
+    home = args.home / f"n{n}{label}"
     if home.exists():
         stop_leftover_server(home)
         shutil.rmtree(home)
     home.mkdir(parents=True)
     server_process, server = start_server(args.home / "corpus", n, args.interval_min)
-    result: dict[str, Any] = {"n": n, "home": str(home)}
+    result: dict[str, Any] = {"n": n, "home": str(home), "code": label.lstrip("-") or "this checkout"}
     try:
-        env = chain_env(home, server)
-        warm = baseline(env)  # the first load of a home exports the model and calibrates the backend (cached)
-        model = baseline(env)  # the load every chain run does
+        env = chain_env(home, server, code)
+        warm = baseline(env, code)  # the first load of a home exports the model and calibrates the backend (cached)
+        model = baseline(env, code)  # the load every chain run does
         base = model["rss"]
         emit({"bench": "baseline", "n": n, "rss_gb": gb(base), "model_load_s": round(model["load_s"], 1),
               "first_load_s": round(warm["load_s"], 1),
@@ -347,15 +353,16 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
               "what": "chain imported + embedding model loaded (also warms the home's model cache)"})
         engine = open_engine(home)
         seconds, _ = run_logged([PYTHON, "-m", "matchflow", "ingest", str(args.home / "corpus" / "jobs"), "--kind",
-                                 "job", "--json"], env, home / "logs" / "ingest-jobs.log")
+                                 "job", "--json"], env, home / "logs" / "ingest-jobs.log", cwd=code)
         emit({"bench": "setup", "n": n, "jobs": args.jobs, "ingest_jobs_s": round(seconds, 1)})
         chain = [PYTHON, "-m", "matchflow", "run", "chain-a", "--batch-size", str(args.batch_size), "--json"]
 
         console.print(f"[bold]n={n}[/]: load run (chain A over {n} submissions)...")
-        wall, memory = run_logged(chain, env, home / "logs" / "load.log", memory=True)
+        wall, memory = run_logged(chain, env, home / "logs" / "load.log", memory=True, cwd=code)
         run = latest_run(engine)
         flow = prefect_flow_run(home, run["flow_run_id"])
-        load = {"bench": "load", "n": n, "status": run["status"], "wall_s": round(wall, 1), **flow,
+        load = {"bench": "load", "n": n, "code": result["code"], "status": run["status"], "wall_s": round(wall, 1),
+                **flow,
                 "startup_s": round(wall - flow["flow_run_s"], 1), "docs_per_s": round(n / flow["flow_run_s"], 2),
                 "stages_s": stage_seconds(run["stats"]), "recorded_task_runs": task_runs(run["stats"]),
                 "fetch": {k: run["stats"]["stages"]["fetch"][k] for k in ("new", "unchanged", "failed", "processed")},
@@ -375,7 +382,7 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         quiet = []
         for attempt in range(args.repeats):
             console.print(f"[bold]n={n}[/]: nothing-new run {attempt + 1}/{args.repeats}...")
-            wall, _ = run_logged(chain, env, home / "logs" / f"nothing-new-{attempt + 1}.log")
+            wall, _ = run_logged(chain, env, home / "logs" / f"nothing-new-{attempt + 1}.log", cwd=code)
             run = latest_run(engine)
             flow = prefect_flow_run(home, run["flow_run_id"])
             row = {"bench": "nothing-new", "n": n, "attempt": attempt + 1, "status": run["status"],
@@ -404,17 +411,41 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------ report
 
 
-def report(results: list[dict[str, Any]]) -> None:
+def export_baseline(rev: str, target: Path) -> Path:
+    """The source tree of git revision `rev` in `target` (git archive: no worktree left registered)."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=REPO, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=REPO, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    emit({"bench": "baseline-code", "rev": rev, "commit": commit, "tree": str(target)})
+    return target
+
+
+def throughput_ratio(base: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """Chain A's load throughput of this checkout against the baseline revision, same size, same script run."""
+    return {"bench": "throughput", "n": current["n"], "baseline_code": base["code"],
+            "baseline_docs_per_s": base["load"]["docs_per_s"], "docs_per_s": current["load"]["docs_per_s"],
+            "ratio": round(current["load"]["docs_per_s"] / base["load"]["docs_per_s"], 2),
+            "baseline_stages_s": base["load"]["stages_s"], "stages_s": current["load"]["stages_s"]}
+
+
+def report(results: list[dict[str, Any]], baselines: list[dict[str, Any]]) -> None:
     out = Console()
     first = results[0]
-    load = Table(title="Load: chain A over N Fillout submissions, one run")
-    for column in ("N", "status", "flow run s", "start-up s", "docs/s", "task runs", "fetch", "parse", "embed",
+    load = Table(title="Load: chain A over N Fillout submissions, one run"
+                       + (f"; ratio = docs/s against {baselines[0]['code']}, same size" if baselines else ""))
+    for column in ("N", "code", "status", "flow run s", "start-up s", "docs/s", "task runs", "fetch", "parse", "embed",
                    "search", "rerank", "analyze", "save"):
         load.add_column(column, justify="right")
-    for r in results:
+    base_rate = {r["n"]: r["load"]["docs_per_s"] for r in baselines}
+    for r in baselines + results:
         s = r["load"]["stages_s"]
-        load.add_row(str(r["n"]), r["load"]["status"], f"{r['load']['flow_run_s']:.0f}",
-                     f"{r['load']['startup_s']:.0f}", f"{r['load']['docs_per_s']:.1f}",
+        ratio = r["load"]["docs_per_s"] / base_rate[r["n"]] if r["n"] in base_rate else 1.0
+        load.add_row(str(r["n"]), r["code"], r["load"]["status"], f"{r['load']['flow_run_s']:.0f}",
+                     f"{r['load']['startup_s']:.0f}", f"{r['load']['docs_per_s']:.1f} ({ratio:.2f}x)",
                      str(r["load"]["prefect_task_runs"]),
                      *(f"{s.get(k, 0):.0f}" for k in ("fetch", "parse", "embed", "search", "rerank", "analyze",
                                                        "save")))
@@ -474,12 +505,23 @@ def main() -> None:
     parser.add_argument("--interval-min", type=float, default=30.0,
                         help="minutes between submissions (the same for every size: the update look-back "
                              "window re-reads the same number of submissions)")
+    parser.add_argument("--baseline-rev", metavar="REV",
+                        help="also run each size with the code of this git revision (e.g. main), first, in its own "
+                             "home; the load table then states chain A's throughput as a ratio to it")
     args = parser.parse_args()
     args.sizes = sorted(args.sizes)
     started = time.perf_counter()
     subprocess.run([PYTHON, str(CORPUS_SCRIPT), "generate", "--root", str(args.home / "corpus"), "--resumes",
                     str(args.sizes[-1]), "--jobs", str(args.jobs)], check=True, cwd=REPO, stdout=subprocess.DEVNULL)
-    results = [run_size(n, args) for n in args.sizes]
+    baselines: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
+    baseline_code = export_baseline(args.baseline_rev, args.home / "baseline-src") if args.baseline_rev else None
+    for n in args.sizes:
+        if baseline_code:  # first, so the current code never profits from a warmer machine
+            baselines.append(run_size(n, args, baseline_code, f"-{args.baseline_rev}"))
+        results.append(run_size(n, args))
+        if baseline_code:
+            emit(throughput_ratio(baselines[-1], results[-1]))
     if len(results) > 1:
         emit({"bench": "nothing-new-growth", "sizes": [r["n"] for r in results],
               "median_flow_run_s": [r["nothing_new_s"] for r in results],
@@ -488,8 +530,8 @@ def main() -> None:
               "min_ratio_largest_to_smallest": round(results[-1]["nothing_new_min_s"] / results[0]["nothing_new_min_s"],
                                                      2)})
     emit({"bench": "total", "seconds": round(time.perf_counter() - started, 1)})
-    report(results)
-    failed = [c for r in results for c in r["checks"] + r["checks_after"] if not c["ok"]]
+    report(results, baselines)
+    failed = [c for r in results + baselines for c in r["checks"] + r["checks_after"] if not c["ok"]]
     sys.exit(1 if failed else 0)
 
 

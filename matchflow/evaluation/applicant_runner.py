@@ -8,6 +8,7 @@ Precision@k and nDCG@k per vacancy, and their macro means over vacancies.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,14 +97,20 @@ def score_rankings(applicants: ApplicantSet, rankings: dict[str, dict[int, list[
     return scored
 
 
-def run_applicants(data_dir: Path, home: Path, embedder: Embedder, *, settings: Settings, k: int = K,
-                   log: Log = _quiet) -> dict[str, Any]:
-    """Every dev vacancy ranks all dev resumes; P@k and nDCG@k against its applicants and its role family.
+@dataclass
+class ApplicantCorpus:
+    """The applicant set's filled store, and which searchable document each resume and vacancy key is."""
 
-    `settings` are the entry point's: the pipeline ranker's score weights and what the corpus's own database
-    runs with.
-    """
-    weights = settings.match_weights
+    applicants: ApplicantSet
+    store: EvalStore
+    model: Any
+    resume_doc: dict[str, int]
+    vacancy_doc: dict[str, int]
+
+
+def build_applicant_corpus(data_dir: Path, home: Path, embedder: Embedder, *, settings: Settings,
+                           log: Log = _quiet) -> ApplicantCorpus:
+    """Fill `<home>/applicants` with every dev vacancy and resume through the pipeline (idempotent)."""
     applicants = applicant_set(data_dir)
     store = open_store(home, CORPUS, settings=settings)
     resume_items, vacancy_items = corpus_items(applicants)
@@ -112,8 +119,22 @@ def run_applicants(data_dir: Path, home: Path, embedder: Embedder, *, settings: 
         f"failed {summary.failed}")
     ingest_items(store, vacancy_items, DocumentKind.JOB)
     model = embed_all(store, embedder, log)
-    resume_doc = _document_ids(store, model.id, DocumentKind.RESUME, "resume:")
-    vacancy_doc = _document_ids(store, model.id, DocumentKind.JOB, "vacancy:")
+    return ApplicantCorpus(applicants=applicants, store=store, model=model,
+                           resume_doc=_document_ids(store, model.id, DocumentKind.RESUME, "resume:"),
+                           vacancy_doc=_document_ids(store, model.id, DocumentKind.JOB, "vacancy:"))
+
+
+def run_applicants(data_dir: Path, home: Path, embedder: Embedder, *, settings: Settings, k: int = K,
+                   log: Log = _quiet) -> dict[str, Any]:
+    """Every dev vacancy ranks all dev resumes; P@k and nDCG@k against its applicants and its role family.
+
+    `settings` are the entry point's: the pipeline ranker's score weights and what the corpus's own database
+    runs with.
+    """
+    weights = settings.match_weights
+    corpus = build_applicant_corpus(data_dir, home, embedder, settings=settings, log=log)
+    applicants, store, model = corpus.applicants, corpus.store, corpus.model
+    resume_doc, vacancy_doc = corpus.resume_doc, corpus.vacancy_doc
     resume_ids, vacancy_ids = sorted(resume_doc.values()), sorted(vacancy_doc.values())
     functions = ranker_functions(weights=weights, lexical=settings.lexical_retriever, bm25_query=settings.bm25_query)
     rankings: dict[str, dict[int, list[int]]] = {}

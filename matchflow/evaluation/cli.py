@@ -4,6 +4,7 @@
     matchflow eval hires      [--data PATH] [--home PATH] [--json]
     matchflow eval applicants [--data PATH] [--home PATH] [--markdown FILE] [--json]
     matchflow eval all        [--data PATH] [--home PATH] [--markdown FILE] [--json]
+    matchflow eval weights    [--data PATH] [--home PATH] [--folds N] [--objective NAME] [--markdown FILE] [--json]
 
 Documents go into `<home>/<corpus>/` (default home: <MATCHFLOW_HOME>/eval), never the user's database;
 the pipeline's stages are idempotent, so a second run reuses what was parsed and embedded. Each command
@@ -65,8 +66,9 @@ def _log(message: str) -> None:
 
 def _emit(reports: list[dict[str, Any]], *, as_json: bool, markdown: Path | None) -> None:
     from matchflow.evaluation.report import tables_of, to_markdown, to_rich
+    from matchflow.evaluation.weight_report import weight_tables
 
-    tables = [t for r in reports for t in tables_of(r)]
+    tables = [t for r in reports for t in (weight_tables(r) if r["dataset"] == "weights" else tables_of(r))]
     if markdown is not None:
         markdown.write_text("\n".join(to_markdown(t) for t in tables), encoding="utf-8")
         err_console.print(f"tables written to {markdown}")
@@ -157,3 +159,34 @@ def all_command(
     data_dir, eval_home = _paths(data, home, settings)
     reports = [_run(what, data_dir, eval_home, settings) for what in ("categories", "hires", "applicants")]
     _emit(reports, as_json=as_json, markdown=markdown)
+
+
+@eval_app.command("weights")
+def weights_command(
+    data: Path | None = typer.Option(None, "--data", help=DATA_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds (groups: categories, families)."),
+    objective: str = typer.Option("retrieval", "--objective",
+                                  help="What the fit maximises: retrieval (default), retrieval+hires or english."),
+    markdown: Path | None = typer.Option(None, "--markdown", help="Also write the tables as Markdown here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
+) -> None:
+    """Learn the reranker's feature weights on every dev set, cross-validated across jobs: per fold, the
+    default weights against the learned ones and the baselines; then the weights fitted on all of it."""
+    from matchflow.evaluation.datasets import DataMissingError
+    from matchflow.evaluation.weights import OBJECTIVES, run_weights
+
+    if objective not in OBJECTIVES:
+        err_console.print(f"[bold red]error:[/] --objective must be one of {', '.join(OBJECTIVES)}")
+        raise typer.Exit(2)
+    settings = _settings()
+    data_dir, eval_home = _paths(data, home, settings)
+    embedder = _embedder(settings)
+    _log(f"weights: data {data_dir}, databases under {eval_home}, model {embedder.model_name} ({embedder.backend})")
+    try:
+        report = run_weights(data_dir, eval_home, embedder, settings=settings, n_folds=folds, objective=objective,
+                             log=_log)
+    except DataMissingError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    _emit([report], as_json=as_json, markdown=markdown)

@@ -22,6 +22,7 @@ from matchflow.evaluation import metrics
 from matchflow.evaluation.datasets import (
     LabelledResume,
     Posting,
+    Vacancy,
     category_postings,
     resume_labels,
     talent_match,
@@ -234,14 +235,21 @@ def _count(labels) -> dict[str, int]:
 # ---------------------------------------------------------------- hire prediction
 
 
-def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, settings: Settings, k: int = HIRES_K,
-              log: Log = _quiet) -> dict[str, Any]:
-    """Per vacancy, rank its own resumes; ROC AUC (hired above rejected) and nDCG@k of the hired ones.
+@dataclass
+class HireCorpus:
+    """The hire set's filled store: its vacancies, and which searchable document each resume and vacancy is."""
 
-    `settings` are the entry point's, as for `run_categories`.
-    """
-    weights = settings.match_weights
-    functions = ranker_functions(weights=weights, lexical=settings.lexical_retriever, bm25_query=settings.bm25_query)
+    store: EvalStore
+    model: Any
+    vacancies: list[Vacancy]
+    resume_doc: dict[int, str]  # searchable resume document -> resume key
+    doc_of_resume: dict[str, int]
+    doc_of_vacancy: dict[str, int]
+
+
+def build_hire_corpus(data_dir: Path, home: Path, embedder: Embedder, *, settings: Settings,
+                      log: Log = _quiet) -> HireCorpus:
+    """Fill `<home>/hires` with every vacancy and its own resumes through the pipeline (idempotent)."""
     vacancies = talent_match(data_dir)
     store = open_store(home, "hires", settings=settings)
     resumes = [r for v in vacancies for r in v.resumes]
@@ -255,8 +263,23 @@ def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, settings: Setti
     model = embed_all(store, embedder, log)
     resume_doc, vacancy_doc = _labels(store, model.id, {f"resume:{r.key}": r.key for r in resumes},
                                       {f"vacancy:{v.key}": v.key for v in vacancies})
-    doc_of_resume = {key: doc for doc, key in resume_doc.items()}
-    doc_of_vacancy = {key: doc for doc, key in vacancy_doc.items()}
+    return HireCorpus(store=store, model=model, vacancies=vacancies, resume_doc=resume_doc,
+                      doc_of_resume={key: doc for doc, key in resume_doc.items()},
+                      doc_of_vacancy={key: doc for doc, key in vacancy_doc.items()})
+
+
+def run_hires(data_dir: Path, home: Path, embedder: Embedder, *, settings: Settings, k: int = HIRES_K,
+              log: Log = _quiet) -> dict[str, Any]:
+    """Per vacancy, rank its own resumes; ROC AUC (hired above rejected) and nDCG@k of the hired ones.
+
+    `settings` are the entry point's, as for `run_categories`.
+    """
+    weights = settings.match_weights
+    functions = ranker_functions(weights=weights, lexical=settings.lexical_retriever, bm25_query=settings.bm25_query)
+    corpus = build_hire_corpus(data_dir, home, embedder, settings=settings, log=log)
+    store, model, vacancies, resume_doc = corpus.store, corpus.model, corpus.vacancies, corpus.resume_doc
+    resumes = [r for v in vacancies for r in v.resumes]
+    doc_of_resume, doc_of_vacancy = corpus.doc_of_resume, corpus.doc_of_vacancy
     report: dict[str, Any] = {"dataset": "hires", "k": k, "model": embedder.model_name,
                               "backend": embedder.backend, "weights": dict(weights),
                               "lexical": settings.lexical_retriever, "bm25_query": settings.bm25_query,

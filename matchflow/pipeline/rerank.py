@@ -30,17 +30,22 @@ def skill_idf(*, session: Session) -> dict[str, float]:
     return {name.casefold(): math.log((1 + total) / (1 + count)) + 1.0 for name, count in counts.items()}
 
 
+def pool_pairs(batch: MatchBatch, query_id: int) -> list[MatchPair]:
+    """The reranker's input for one query: a pair per pooled target, in pool (RRF) order."""
+    pairs = []
+    for target_id in batch.pools.get(query_id, []):
+        resume_id, job_id = batch.resume_and_job(query_id, target_id)
+        pairs.append(MatchPair(resume=batch.resumes[resume_id], job=batch.jobs[job_id],
+                               retrieval_similarity=max(0.0, batch.similarity.get((query_id, target_id), 0.0))))
+    return pairs
+
+
 def rerank_matches(batch: MatchBatch, *, config: MatchConfig, skill_idf: dict[str, float],
                    cross_encoder: CrossEncoderScorer | None = None) -> MatchBatch:
     """Step 5: feature reranker (+ optional cross-encoder) over each query's pool; keeps the top K."""
     started = time.perf_counter()
     for query_id in batch.query_ids:
-        pairs = []
-        for target_id in batch.pools.get(query_id, []):
-            resume_id, job_id = batch.resume_and_job(query_id, target_id)
-            pairs.append(MatchPair(resume=batch.resumes[resume_id], job=batch.jobs[job_id],
-                                        retrieval_similarity=max(0.0, batch.similarity.get((query_id, target_id),
-                                                                                           0.0))))
+        pairs = pool_pairs(batch, query_id)
         by_pair = {(p.resume.id, p.job.id): p for p in pairs}
         ranked = rerank(pairs, weights=config.weights, skill_idf=skill_idf, cross_encoder=cross_encoder)
         batch.ranked[query_id] = [(m, by_pair[(m.resume_id, m.job_id)]) for m in ranked[: config.top_k]]

@@ -76,10 +76,11 @@ def test_the_weights_setting_overrides_only_the_categories_it_names(monkeypatch:
 
     from matchflow.settings import Settings
 
-    monkeypatch.setenv("MATCHFLOW_SCORE_WEIGHTS", '{"salary": 0, "title": 0.15}')  # still sums to 1
+    title = DEFAULT_WEIGHTS["title"] + DEFAULT_WEIGHTS["salary"]  # salary's share moved to title: still sums to 1
+    monkeypatch.setenv("MATCHFLOW_SCORE_WEIGHTS", f'{{"salary": 0, "title": {title}}}')
     weights = Settings().match_weights
     assert weights["salary"] == 0 and math.isclose(sum(weights.values()), 1.0)
-    assert math.isclose(weights["title"], 0.15) and math.isclose(weights["semantic"], DEFAULT_WEIGHTS["semantic"])
+    assert math.isclose(weights["title"], title) and math.isclose(weights["semantic"], DEFAULT_WEIGHTS["semantic"])
     monkeypatch.delenv("MATCHFLOW_SCORE_WEIGHTS")
     assert Settings().match_weights == pytest.approx(dict(DEFAULT_WEIGHTS))
     for bad in ('{"salery": 1}', '{"title": -1}', "[1, 2]"):
