@@ -2,16 +2,17 @@
 
     python bench/embed_bench.py [--limit N] [--threads 2] [--batch-size 32] [--repeat 1]
         [--backends onnx onnx-int8] [--home /tmp/mf-embed-bench] [--profile [--profile-docs 40]]
+    python bench/embed_bench.py --sections-share [--share-docs 64] [--cache-dir DIR] [--repeat 3]
 
 Texts: the dev resume PDFs (489), parsed once by the pipeline's parser (text + sections) and cached as JSON
 under --home; `--limit N` keeps every k-th document so N remain.
 
 Timed, on the same documents in the same run, with torch and ONNX Runtime both on --threads threads:
   baseline       `SentenceTransformer.encode(..., normalize_embeddings=True)` on the exact model inputs the
-                 pipeline feeds the model (every 256-token window of every document, and the skills /
-                 experience sections), fp32 torch. A plain encode of whole texts would silently truncate
-                 each resume to its first window, doing less work and a different job, so it is no baseline.
-  pipeline/X     `Embedder.embed_documents(texts, sections)` (the embed stage minus the database write) on
+                 pipeline feeds the model (every 256-token window of every document), fp32 torch. A plain
+                 encode of whole texts would silently truncate each resume to its first window, doing less
+                 work and a different job, so it is no baseline.
+  pipeline/X     `Embedder.embed_documents(texts)` (the embed stage minus the database write) on
                  backend X: torch, onnx (fp32), onnx-int8. Includes tokenising and chunking, batching, the
                  forward pass, and the pooling of chunk vectors into document vectors.
 Quality, against pipeline/torch (fp32) document vectors: mean and lowest cosine, and the top-10 overlap of
@@ -25,6 +26,13 @@ every variant in turn (rotating who goes first), so a change in the machine's lo
 each variant's time is the sum over slices. `--repeat R` does that R times and keeps each one's fastest.
 `--profile` also runs pyinstrument over pipeline/torch and pipeline/onnx-int8 on --profile-docs documents
 and prints where the time went. One JSON line per measurement on stdout, then rich tables.
+
+`--sections-share` measures something else: what the skills / experience / requirements section vectors cost
+(computed for every document until issue 16, item 3; no search or feature read them). With the default embedder
+(`backend="auto"`, --cache-dir) it embeds --share-docs dev resume PDFs, postings of the category set and Russian
+Talent Match resumes, each group twice, interleaved: `with-sections` (the documents plus every section of
+at least 40 characters as extra units in the same encode call, as the embed stage did) and `no-sections`
+(the documents alone, today's embed stage). The ratio is against with-sections.
 """
 
 from __future__ import annotations
@@ -93,7 +101,7 @@ def quality(reference: np.ndarray, found: np.ndarray) -> dict[str, float]:
             "top10_overlap": round(float(overlap), 4)}
 
 
-def profile_shares(embedder, texts: list[str], sections: list[dict]) -> dict[str, Any]:
+def profile_shares(embedder, texts: list[str]) -> dict[str, Any]:
     """pyinstrument over one embed_documents call, its time split by stage (outermost match wins)."""
     from pyinstrument import Profiler
 
@@ -122,13 +130,111 @@ def profile_shares(embedder, texts: list[str], sections: list[dict]) -> dict[str
 
     profiler = Profiler(interval=0.002)
     profiler.start()
-    embedder.embed_documents(texts, sections=sections)
+    embedder.embed_documents(texts)
     profiler.stop()
     root = profiler.last_session.root_frame()
     walk(root)
     total = root.time
     totals["batching, padding, other"] = max(0.0, total - sum(totals.values()))
     return {"seconds": round(total, 2), "shares": {k: round(v / total, 4) for k, v in totals.items()}}
+
+
+# what the embed stage embedded besides whole documents before issue 16, item 3 (resumes: skills, experience;
+# jobs: requirements), and the shortest section it kept
+OLD_SECTIONS = ("skills", "experience", "requirements")
+OLD_MIN_SECTION_CHARS = 40
+
+
+def every_kth(items: list, n: int) -> list:
+    step = len(items) / n if n and n < len(items) else 1
+    return [items[int(i * step)] for i in range(min(n, len(items)))] if n else items
+
+
+def share_groups(data: Path, n: int) -> dict[str, list[dict[str, Any]]]:
+    """Three groups of n real documents, parsed as the pipeline parses them: text and sections."""
+    from matchflow.domain import DocumentKind, ParsedDocument
+    from matchflow.evaluation.datasets import category_postings, talent_match
+    from matchflow.parsing import parse_document, parse_many
+
+    pdfs = every_kth(sorted((data / "resumes_pdf" / "dev").glob("**/*.pdf")), n)
+    parsed = parse_many([(p.name, p.read_bytes()) for p in pdfs], workers=min(2, os.cpu_count() or 1))
+    resumes = [{"text": r.text, "sections": r.sections} for r in parsed if isinstance(r, ParsedDocument)]
+    postings = every_kth(category_postings(data), n)
+    jobs = [parse_document(p.text.encode("utf-8"), filename="posting.txt", kind=DocumentKind.JOB) for p in postings]
+    russian = every_kth([r for v in talent_match(data) for r in v.resumes], n)
+    ru = [parse_document(r.text.encode("utf-8"), filename="resume.txt") for r in russian]
+    return {"resumes (en, PDF)": resumes,
+            "jobs (en, postings)": [{"text": j.text, "sections": j.sections} for j in jobs],
+            "resumes (ru, Talent Match)": [{"text": r.text, "sections": r.sections} for r in ru]}
+
+
+def section_units(document: dict[str, Any]) -> list[str]:
+    """The sections the embed stage used to embed on top of the document."""
+    return [body for name in OLD_SECTIONS
+            if len((body := document["sections"].get(name) or "").strip()) >= OLD_MIN_SECTION_CHARS]
+
+
+def sections_share(args: argparse.Namespace) -> None:
+    """Embed time, tokens and model windows with and without the section units, per group (interleaved)."""
+    import torch
+
+    torch.set_num_threads(args.threads)
+    from matchflow.embedding import CHUNK_OVERLAP_TOKENS, DEFAULT_EMBED_MODEL, Embedder
+
+    embedder = Embedder.load(DEFAULT_EMBED_MODEL, device="cpu", batch_size=args.batch_size, backend="auto",
+                             cache_dir=args.cache_dir or args.home / "models")
+    groups = share_groups(args.share_data.resolve(), args.share_docs)
+    variants = {
+        "with-sections": lambda docs: [d["text"] for d in docs] + [u for d in docs for u in section_units(d)],
+        "no-sections": lambda docs: [d["text"] for d in docs],
+    }
+    embedder.embed_documents([d["text"] for d in groups["resumes (en, PDF)"][:4]])  # warm-up
+    rows = []
+    for group, docs in groups.items():
+        count = max(1, min(args.slices, len(docs)))
+        bounds = [round(i * len(docs) / count) for i in range(count + 1)]
+        pieces = [docs[lo:hi] for lo, hi in zip(bounds, bounds[1:], strict=False)]
+        best: dict[str, tuple[float, float]] = {}
+        names = list(variants)
+        for _ in range(max(1, args.repeat)):
+            totals = {name: [0.0, 0.0] for name in names}
+            for index, piece in enumerate(pieces):
+                for name in names[index % 2:] + names[:index % 2]:
+                    units = variants[name](piece)
+                    _, wall, cpu = timed(lambda u=units: embedder.embed_documents(u))
+                    totals[name][0] += wall
+                    totals[name][1] += cpu
+            for name, (wall, cpu) in totals.items():
+                if name not in best or wall < best[name][0]:
+                    best[name] = (wall, cpu)
+        base_wall, base_cpu = best["with-sections"]
+        for name in names:
+            units = variants[name](docs)
+            chunks = embedder._chunk(units, overlap=CHUNK_OVERLAP_TOKENS)
+            wall, cpu = best[name]
+            row = {"group": group, "variant": name, "docs": len(docs), "units": len(units), "windows": len(chunks),
+                   "tokens": sum(c.tokens for c in chunks), "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
+                   "docs_per_s": round(len(docs) / wall, 2), "vs_with_sections": round(base_wall / wall, 3),
+                   "vs_with_sections_cpu": round(base_cpu / cpu, 3), "backend": embedder.backend,
+                   "threads": args.threads, "batch_size": args.batch_size}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    console = Console(stderr=True, width=160)
+    table = Table(title=f"Section vectors' share of the embed stage ({embedder.backend}, {args.threads} threads, "
+                        f"batch {args.batch_size}, best of {max(1, args.repeat)})")
+    for column in ("group", "variant", "units", "windows", "tokens", "seconds", "docs/s", "x with-sections",
+                   "CPU s", "x (CPU)"):
+        table.add_column(column, justify="left" if column in ("group", "variant") else "right")
+    for row in rows:
+        table.add_row(row["group"], row["variant"], str(row["units"]), str(row["windows"]), str(row["tokens"]),
+                      f"{row['seconds']:.1f}", f"{row['docs_per_s']:.2f}", f"{row['vs_with_sections']:.2f}",
+                      f"{row['cpu_seconds']:.1f}", f"{row['vs_with_sections_cpu']:.2f}")
+    console.print(table)
+    for group in groups:
+        with_row, without = (r for r in rows if r["group"] == group)
+        console.print(f"{group}: sections are {1 - without['windows'] / with_row['windows']:.0%} of the windows, "
+                      f"{1 - without['tokens'] / with_row['tokens']:.0%} of the tokens, "
+                      f"{1 - without['seconds'] / with_row['seconds']:.0%} of the wall time")
 
 
 def main() -> None:
@@ -144,7 +250,16 @@ def main() -> None:
                         help="exported models (home/models) and the parsed-text cache")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--profile-docs", type=int, default=40)
+    parser.add_argument("--sections-share", action="store_true",
+                        help="only measure the share of the section vectors in the embed time (see above)")
+    parser.add_argument("--share-docs", type=int, default=64, help="documents per group for --sections-share")
+    parser.add_argument("--share-data", type=Path, default=REPO / ".." / "shared" / "data",
+                        help="the shared data folder, for --sections-share")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="exported models (default: home/models)")
     args = parser.parse_args()
+    if args.sections_share:
+        sections_share(args)
+        return
 
     import torch
 
@@ -152,8 +267,6 @@ def main() -> None:
     from matchflow.embedding import (
         CHUNK_OVERLAP_TOKENS,
         DEFAULT_EMBED_MODEL,
-        EMBEDDED_SECTIONS,
-        MIN_SECTION_CHARS,
         Embedder,
     )
     from matchflow.embedding.chunking import _pool
@@ -163,7 +276,6 @@ def main() -> None:
         step = len(documents) / args.limit
         documents = [documents[int(i * step)] for i in range(args.limit)]
     texts = [d["text"] for d in documents]
-    sections = [d["sections"] for d in documents]
     cache_dir = args.home / "models"
 
     pipeline = {"torch": Embedder.load(DEFAULT_EMBED_MODEL, device="cpu", batch_size=args.batch_size)}
@@ -174,16 +286,14 @@ def main() -> None:
         first_use[backend] = round(wall, 1)
     model = pipeline["torch"]._model  # the plain SentenceTransformer, fp32 torch
 
-    # the exact inputs the pipeline gives the model, per slice: documents' windows, then the kept sections
+    # the exact inputs the pipeline gives the model, per slice: the documents' windows
     torch_embedder = pipeline["torch"]
     count = max(1, min(args.slices, len(texts)))
     bounds = [round(i * len(texts) / count) for i in range(count + 1)]
     slices = []
     for lo, hi in zip(bounds, bounds[1:], strict=False):
-        units = texts[lo:hi] + [body for s in sections[lo:hi] for name in EMBEDDED_SECTIONS
-                                if len((body := s.get(name) or "").strip()) >= MIN_SECTION_CHARS]
-        slices.append({"texts": texts[lo:hi], "sections": sections[lo:hi], "units": len(units),
-                       "chunks": torch_embedder._chunk(units, overlap=CHUNK_OVERLAP_TOKENS)})
+        slices.append({"texts": texts[lo:hi], "units": hi - lo,
+                       "chunks": torch_embedder._chunk(texts[lo:hi], overlap=CHUNK_OVERLAP_TOKENS)})
     chunks = [c for piece in slices for c in piece["chunks"]]
     doc_tokens = [sum(c.tokens for c in piece["chunks"] if c.owner == i)
                   for piece in slices for i in range(len(piece["texts"]))]
@@ -202,11 +312,10 @@ def main() -> None:
                      torch_embedder.dimension)[:len(piece["texts"])]
 
     def pipeline_run(embedder) -> Any:
-        return lambda piece: np.stack([d.document for d in embedder.embed_documents(piece["texts"],
-                                                                                    sections=piece["sections"])])
+        return lambda piece: np.stack([d.document for d in embedder.embed_documents(piece["texts"])])
 
     variants = {"baseline": baseline, **{f"pipeline/{n}": pipeline_run(e) for n, e in pipeline.items()}}
-    warm = {"texts": texts[:4], "sections": sections[:4], "units": 4,
+    warm = {"texts": texts[:4], "units": 4,
             "chunks": torch_embedder._chunk(texts[:4], overlap=CHUNK_OVERLAP_TOKENS)}
     for run in variants.values():  # warm-up: first-call allocations and lazy imports do not count
         run(warm)
@@ -253,7 +362,7 @@ def main() -> None:
         n = min(args.profile_docs, len(texts))
         for name in ("torch", "onnx-int8"):
             if name in pipeline:
-                profiles[name] = profile_shares(pipeline[name], texts[:n], sections[:n])
+                profiles[name] = profile_shares(pipeline[name], texts[:n])
                 print(json.dumps({"profile": f"pipeline/{name}", "docs": n, **profiles[name]}), flush=True)
 
     console = Console(stderr=True, width=160)

@@ -267,18 +267,12 @@ CHECKS_SQL = {
                                    "AND status IN ('failed', 'duplicate')",
     "job documents embedded or matched": "SELECT count(*) FROM documents WHERE kind = 'job' "
                                          "AND status IN ('embedded', 'matched')",
-    # one whole-document vector, plus one per embedded section with >= 40 characters (matchflow.embedding)
+    # exactly one whole-document vector per document (matchflow.embedding: sections get none)
     "documents with wrong vector count": """
         SELECT count(*) FROM documents d WHERE d.status IN ('embedded', 'matched') AND (
-            SELECT count(*) FROM embeddings e WHERE e.document_id = d.id)
-          <> 1 + (SELECT count(*) FROM jsonb_each_text(d.sections) s
-                  WHERE s.key IN ('skills', 'experience', 'requirements') AND length(btrim(s.value)) >= 40)""",
+            SELECT count(*) FROM embeddings e WHERE e.document_id = d.id AND e.section = 'document') <> 1""",
     "vectors": "SELECT count(*) FROM embeddings",
-    "expected vectors": """
-        SELECT count(*) + (SELECT count(*) FROM documents d, jsonb_each_text(d.sections) s
-                           WHERE d.status IN ('embedded', 'matched')
-                             AND s.key IN ('skills', 'experience', 'requirements') AND length(btrim(s.value)) >= 40)
-        FROM documents WHERE status IN ('embedded', 'matched')""",
+    "expected vectors": "SELECT count(*) FROM documents WHERE status IN ('embedded', 'matched')",
     "current chain-A sessions": "SELECT count(*) FROM match_sessions WHERE chain = 'chain-a' AND is_current",
     "resumes with != 1 current session": """
         SELECT count(*) FROM documents d WHERE d.kind = 'resume' AND (SELECT count(*) FROM match_sessions m

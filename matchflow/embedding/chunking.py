@@ -1,33 +1,30 @@
-"""Long texts -> model-length token windows, and chunk vectors -> one vector per document and section.
+"""Long texts -> model-length token windows, and chunk vectors -> one vector per document.
 
 Exists because the model silently truncates at max_seq_length (256 tokens for MiniLM, about a third of
 a typical resume): each text is cut, by the model's own tokenizer, into overlapping windows, every
 window is embedded, and a document's vector is the token-weighted mean of its windows' vectors (the
-same pooling the model applies to tokens inside a window). Averaging blurs a narrow topic in a long
-text, which is why the skills/experience/requirements sections get vectors of their own. Pure numpy:
-the tokenizer and the model stay with the `Embedder`.
+same pooling the model applies to tokens inside a window). Sections get no vectors of their own: the
+skills/experience/requirements vectors once computed here nearly doubled a resume's embed time and no use
+of them measured better (docs/quality.md, "Section vectors"). Pure numpy: the tokenizer and the model stay
+with the `Embedder`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 CHUNK_OVERLAP_TOKENS = 32  # context carried across a chunk boundary so no sentence is cut blind
-MIN_SECTION_CHARS = 40  # a shorter section ("Skills: Go") says too little to deserve its own vector
-# resumes: skills, experience; jobs: requirements
-EMBEDDED_SECTIONS = ("skills", "experience", "requirements")
 
 
 @dataclass
 class DocumentVectors:
-    """One document's vectors: the whole text, and the sections worth searching on their own."""
+    """One document's vector, with what it took: model-length windows and tokens."""
 
     document: np.ndarray  # float32, L2-normalised, shape (dimension,)
     chunks: int  # how many model-length windows the text needed
-    sections: dict[str, np.ndarray] = field(default_factory=dict)
     tokens: int = 0  # tokenizer tokens in the text (no special tokens)
 
 
@@ -35,30 +32,13 @@ class DocumentVectors:
 class Chunk:
     """One window of a text: the ids are what the model is fed, the text is for people."""
 
-    owner: int  # index of the document (or section) it belongs to
+    owner: int  # index of the document it belongs to
     text: str
     ids: list[int]  # the chunk's token ids, no special tokens: what the model is fed
 
     @property
     def tokens(self) -> int:
         return max(1, len(self.ids))
-
-
-def document_units(texts: list[str], sections: list[dict[str, str]] | None,
-                   section_names: tuple[str, ...]) -> tuple[list[str], list[tuple[int, str]]]:
-    """Every document, then every section worth its own vector: each unit is chunked and pooled the same way.
-
-    Returns the units and, for units[len(texts):], the (document index, section name) each one is.
-    """
-    units: list[str] = list(texts)
-    section_slots: list[tuple[int, str]] = []
-    for doc_index, doc_sections in enumerate(sections or []):
-        for name in section_names:
-            body = (doc_sections or {}).get(name) or ""
-            if len(body.strip()) >= MIN_SECTION_CHARS:
-                units.append(body)
-                section_slots.append((doc_index, name))
-    return units, section_slots
 
 
 def split_windows(texts: list[str], input_ids: Sequence[Sequence[int]],
@@ -83,21 +63,13 @@ def split_windows(texts: list[str], input_ids: Sequence[Sequence[int]],
     return chunks
 
 
-def pool_documents(chunks: list[Chunk], vectors: np.ndarray, documents: int, section_slots: list[tuple[int, str]],
-                   dimension: int) -> list[DocumentVectors]:
-    """The pooled vectors of the units of `document_units`, put back together per document."""
-    units = documents + len(section_slots)
-    pooled = _pool(chunks, vectors, units, dimension)
+def pool_documents(chunks: list[Chunk], vectors: np.ndarray, documents: int, dimension: int) -> list[DocumentVectors]:
+    """Each document's pooled vector, with its window and token counts."""
+    pooled = _pool(chunks, vectors, documents, dimension)
     owners = [c.owner for c in chunks]
-    counts = np.bincount(owners, minlength=units)
-    tokens = np.bincount(owners, weights=[c.tokens for c in chunks], minlength=units)
-    results = [
-        DocumentVectors(document=pooled[i], chunks=int(counts[i]), tokens=int(tokens[i]))
-        for i in range(documents)
-    ]
-    for offset, (doc_index, name) in enumerate(section_slots):
-        results[doc_index].sections[name] = pooled[documents + offset]
-    return results
+    counts = np.bincount(owners, minlength=documents)
+    tokens = np.bincount(owners, weights=[c.tokens for c in chunks], minlength=documents)
+    return [DocumentVectors(document=pooled[i], chunks=int(counts[i]), tokens=int(tokens[i])) for i in range(documents)]
 
 
 # The name stays `_pool`: bench/embed_bench.py imports it and its profiler labels frames by it.

@@ -22,10 +22,8 @@ from matchflow.embedding.auto_choice import calibrate, calibration_texts, choose
 from matchflow.embedding.backends import BACKENDS, ONNX_BACKENDS, backend_revision, validate_backend
 from matchflow.embedding.chunking import (
     CHUNK_OVERLAP_TOKENS,
-    EMBEDDED_SECTIONS,
     Chunk,
     DocumentVectors,
-    document_units,
     pool_documents,
     split_windows,
 )
@@ -196,33 +194,27 @@ class Embedder:
         """
         return [(c.text, c.tokens) for c in self._chunk([text], overlap=overlap)]
 
-    def embed_documents(
-        self, texts: list[str], sections: list[dict[str, str]] | None = None, *,
-        section_names: tuple[str, ...] = EMBEDDED_SECTIONS, overlap: int = CHUNK_OVERLAP_TOKENS,
-    ) -> list[DocumentVectors]:
-        """Embed whole documents, however long, plus their `section_names` sections when non-trivial.
+    def embed_documents(self, texts: list[str], *, overlap: int = CHUNK_OVERLAP_TOKENS) -> list[DocumentVectors]:
+        """Embed whole documents, however long: one vector per text.
 
         Each text is cut by the model's own tokenizer into windows of `max_seq_length` tokens that
-        overlap by `overlap` tokens; every chunk of every document and section in the batch goes
-        through ONE encode call, so the GPU sees full batches rather than one document at a time.
+        overlap by `overlap` tokens; every chunk of every document in the batch goes through ONE
+        encode call, so the GPU sees full batches rather than one document at a time.
 
         Why the document vector is the token-weighted mean of its chunk vectors: the model silently
         truncates at max_seq_length (256 tokens for MiniLM, about a third of a typical resume), so a
         single encode would ignore most of the experience; the mean of chunk vectors is the same
         pooling the model applies to tokens inside a chunk, it keeps ONE vector per document for
         the pgvector index (instead of many chunk rows and a max-over-chunks query), and weighting by
-        token count stops a short trailing chunk from counting as much as a full one. Averaging
-        blurs a narrow topic in a long text, which is why the skills/experience/requirements
-        sections get vectors of their own.
+        token count stops a short trailing chunk from counting as much as a full one. Sections get
+        no vectors of their own (docs/quality.md, "Section vectors": they cost 1.8x the embed time
+        of a resume, and no use of them measured better).
         """
-        if sections is not None and len(sections) != len(texts):
-            raise ValueError(f"sections has {len(sections)} entries for {len(texts)} texts")
         if not texts:
             return []
-        units, section_slots = document_units(texts, sections, section_names)
-        chunks = self._chunk(units, overlap=overlap)
+        chunks = self._chunk(texts, overlap=overlap)
         vectors = self.encode_ids([c.ids for c in chunks])
-        return pool_documents(chunks, vectors, len(texts), section_slots, self.dimension)
+        return pool_documents(chunks, vectors, len(texts), self.dimension)
 
     def _chunk(self, texts: list[str], *, overlap: int) -> list[Chunk]:
         """One tokenisation pass: the ids of each window are what the model gets, the text is for people."""

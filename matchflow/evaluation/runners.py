@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matchflow.domain import CHAIN_A, CHAIN_B, DocumentKind
+from matchflow.domain import CHAIN_A, CHAIN_B, ChainSpec, DocumentKind
 from matchflow.embedding import Embedder
 from matchflow.evaluation import metrics
 from matchflow.evaluation.datasets import (
@@ -171,6 +171,15 @@ def _score_direction(ranking: dict[int, list[int]], query_label: dict[int, str],
                      "categories": len(table), "queries": sum(row["queries"] for row in table.values())}}
 
 
+def direction_sides(corpus: Corpus,
+                    chain: ChainSpec) -> tuple[list[int], list[int], dict[int, str], dict[int, str]]:
+    """Queries, targets and their category labels for one direction: chain B asks with jobs, chain A with resumes."""
+    resume_ids, job_ids = sorted(corpus.resume_label), sorted(corpus.job_label)
+    if chain is CHAIN_B:
+        return job_ids, resume_ids, corpus.job_label, corpus.resume_label
+    return resume_ids, job_ids, corpus.resume_label, corpus.job_label
+
+
 def evaluate_corpus(corpus: Corpus, *, k: int, weights: Mapping[str, float],
                     rankers: tuple[str, ...] = RANKERS, lexical: str = "bm25",
                     bm25_query: str = "terms") -> dict[str, Any]:
@@ -182,9 +191,7 @@ def evaluate_corpus(corpus: Corpus, *, k: int, weights: Mapping[str, float],
     with read_only_session(corpus.store.engine) as session:
         scope(session, resume_ids=resume_ids, job_ids=job_ids)
         for direction, chain in DIRECTIONS.items():
-            queries, targets = (job_ids, resume_ids) if chain is CHAIN_B else (resume_ids, job_ids)
-            query_label, target_label = ((corpus.job_label, corpus.resume_label) if chain is CHAIN_B
-                                         else (corpus.resume_label, corpus.job_label))
+            queries, targets, query_label, target_label = direction_sides(corpus, chain)
             report[direction] = {}
             for name in rankers:
                 started = time.perf_counter()

@@ -21,7 +21,7 @@ import numpy as np
 from matchflow.domain import CHAIN_B, ChainSpec
 from matchflow.evaluation.applicant_runner import ApplicantCorpus
 from matchflow.evaluation.rankers import QUERY_BATCH, ranker_functions
-from matchflow.evaluation.runners import DIRECTIONS, HIRES_K, Corpus, HireCorpus
+from matchflow.evaluation.runners import DIRECTIONS, HIRES_K, Corpus, HireCorpus, direction_sides
 from matchflow.evaluation.store import scope
 from matchflow.evaluation.weight_fit import HIRES, RETRIEVAL, QueryPool, Task, list_metrics, pack
 from matchflow.pipeline.config import RETRIEVAL_POOL, MatchConfig
@@ -83,9 +83,7 @@ def category_tasks(corpus: Corpus, variant: str, *, features: Sequence[str], lex
     with read_only_session(corpus.store.engine) as session:
         scope(session, resume_ids=resume_ids, job_ids=job_ids)
         for direction, chain in DIRECTIONS.items():
-            queries, targets = (job_ids, resume_ids) if chain is CHAIN_B else (resume_ids, job_ids)
-            query_label, target_label = ((corpus.job_label, corpus.resume_label) if chain is CHAIN_B
-                                         else (corpus.resume_label, corpus.job_label))
+            queries, targets, query_label, target_label = direction_sides(corpus, chain)
             by_label: dict[str, set[int]] = defaultdict(set)
             for target, label in target_label.items():
                 by_label[label].add(target)

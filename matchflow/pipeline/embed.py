@@ -1,4 +1,4 @@
-"""Embed stage: parsed documents -> a whole-document vector plus section vectors, with the model recorded.
+"""Embed stage: parsed documents -> one whole-document vector each, with the model recorded.
 
 Documents are claimed by "no vector from the current model", so switching `MATCHFLOW_EMBED_MODEL`
 re-embeds everything in the background while searches only ever compare vectors of one model. The
@@ -72,14 +72,10 @@ def embed_batch(*, session: Session, embedder: TextEmbedder, kind: DocumentKind,
     index_documents(session=session, kind=kind, limit=limit)  # BM25 weights: new documents and the backfill
     if not documents:
         return summary
-    vectors = embedder.embed_documents([doc.scoring_text or doc.text or "" for doc in documents],
-                                       sections=[doc.sections or {} for doc in documents])
-    rows = []
-    for document, result in zip(documents, vectors, strict=True):
-        base = {"document_id": document.id, "model_id": model.id, "kind": document.kind, "device": embedder.device}
-        rows.append({**base, "section": "document", "chunks": result.chunks, "embedding": result.document})
-        rows += [{**base, "section": name, "chunks": 1, "embedding": vector}
-                 for name, vector in result.sections.items()]
+    vectors = embedder.embed_documents([doc.scoring_text or doc.text or "" for doc in documents])
+    rows = [{"document_id": document.id, "model_id": model.id, "kind": document.kind, "device": embedder.device,
+             "section": "document", "chunks": result.chunks, "embedding": result.document}
+            for document, result in zip(documents, vectors, strict=True)]
     save_embeddings(session=session, rows=rows)
     mark_embedded(session=session, documents=documents)
     summary.processed = len(documents)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from matchflow import scoring
 from matchflow.rerank.experience import experience_fit
 from matchflow.rerank.location import location_fit
 from matchflow.rerank.salary import salary_fit
@@ -20,13 +19,9 @@ from matchflow.rerank.titles import infer_seniority, title_similarity
 __all__ = ["compute_features", "semantic_score"]
 
 
-def semantic_score(retrieval_similarity: float, section_similarity: float | None) -> float:
-    """Cosine similarity clipped to [0, 1], blended with the section similarity when there is one."""
-    base = min(1.0, max(0.0, float(retrieval_similarity)))
-    if section_similarity is None:
-        return base
-    section = min(1.0, max(0.0, float(section_similarity)))
-    return (1 - scoring.SECTION_SIMILARITY_WEIGHT) * base + scoring.SECTION_SIMILARITY_WEIGHT * section
+def semantic_score(retrieval_similarity: float) -> float:
+    """The whole-document cosine similarity, clipped to [0, 1]."""
+    return min(1.0, max(0.0, float(retrieval_similarity)))
 
 
 def compute_features(
@@ -38,7 +33,7 @@ def compute_features(
     resume, job = pair.resume, pair.job
     title = title_similarity([*resume.fields.titles, *resume.desired_roles], job.titles)
     return {
-        "semantic": semantic_score(pair.retrieval_similarity, pair.section_similarity),
+        "semantic": semantic_score(pair.retrieval_similarity),
         "required_skills": skill_coverage(have, skills.required, skill_idf),
         "nice_skills": skill_coverage(have, skills.nice, skill_idf),
         "title": title,

@@ -70,12 +70,11 @@ class JobSide:
 
 @dataclass
 class MatchPair:
-    """One resume-job pair from the vector search, with its cosine similarities (0..1)."""
+    """One resume-job pair from the vector search, with the cosine similarity of their document vectors."""
 
     resume: ResumeSide
     job: JobSide
     retrieval_similarity: float
-    section_similarity: float | None = None  # e.g. resume skills/experience vs job requirements
 
 
 class RerankedMatch(BaseModel):

@@ -12,7 +12,6 @@ import torch
 from matchflow.devices import pick_device
 from matchflow.embedding import (
     DEFAULT_EMBED_MODEL,
-    MIN_SECTION_CHARS,
     Embedder,
     compute_model_revision,
     resolve_model_source,
@@ -156,28 +155,8 @@ def test_batching_across_documents_does_not_mix_them(embedder: Embedder) -> None
         assert _cos(doc.document, alone.document) > 0.999
 
 
-def test_sections_get_their_own_vectors(embedder: Embedder) -> None:
-    resume_sections = {
-        "skills": "Python, Django, FastAPI, PostgreSQL, Redis, Docker, Kubernetes, AWS",
-        "experience": "2019-2024 Senior backend engineer at a fintech: payments API, 40 services in Python.",
-        "education": "MSc Computer Science, 2018 - not embedded on its own",
-        "summary": "short",
-    }
-    job_sections = {"requirements": "5+ years of Python; Django or FastAPI; PostgreSQL; Kubernetes."}
-    resume, job, bare = embedder.embed_documents(
-        ["resume text " * 5, "job text " * 5, "no sections"],
-        [resume_sections, job_sections, {"skills": "Go"}],
-    )
-    assert set(resume.sections) == {"skills", "experience"}
-    assert set(job.sections) == {"requirements"}
-    assert bare.sections == {}  # "Go" is shorter than MIN_SECTION_CHARS
-    assert len("Go") < MIN_SECTION_CHARS
-    expected = embedder.embed_texts([resume_sections["skills"]])[0]
-    assert _cos(resume.sections["skills"], expected) > 0.9999
-    assert float(resume.sections["skills"] @ job.sections["requirements"]) > 0.4
-
-
-def test_sections_must_align_with_texts(embedder: Embedder) -> None:
-    with pytest.raises(ValueError, match="sections has 1 entries for 2 texts"):
-        embedder.embed_documents(["a", "b"], [{}])
+def test_one_vector_per_document_and_none_for_no_text(embedder: Embedder) -> None:
+    short, long = embedder.embed_documents(["Pastry chef with ten years in French bakeries.", LONG_RESUME])
+    assert (short.chunks, long.chunks) == (1, len(embedder.chunk_text(LONG_RESUME)))
+    assert short.document.shape == long.document.shape == (embedder.dimension,)
     assert embedder.embed_documents([]) == []

@@ -11,21 +11,11 @@ from matchflow.evaluation.applicants import RELEVANCES, applicant_set
 from matchflow.evaluation.ranker_names import RANKERS
 from matchflow.settings import get_settings
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
-
 pytestmark = pytest.mark.realdata
 
 
-@pytest.fixture(scope="module")
-def data_dir() -> Path:
-    if not (SHARED_DATA / "talent_match_ru" / "dev.json").is_file():
-        pytest.skip(f"{SHARED_DATA}/talent_match_ru/dev.json is absent")
-    return SHARED_DATA
-
-
-def test_every_vacancy_has_applicants_and_a_family_with_resumes(data_dir: Path):
-    applicants = applicant_set(data_dir)
+def test_every_vacancy_has_applicants_and_a_family_with_resumes(talent_match_data: Path):
+    applicants = applicant_set(talent_match_data)
     assert len(applicants.vacancies) == 9
     assert len({r.key for r in applicants.resumes}) == len(applicants.resumes) <= 126
     for vacancy in applicants.vacancies:
@@ -44,8 +34,8 @@ def embedder():
 
 
 @pytest.mark.slow  # about 2.5 min on 2 cores: parse and embed 135 documents, then three rankers
-def test_applicant_evaluation_has_the_report_shape_and_sane_figures(data_dir: Path, embedder, tmp_path: Path):
-    report = run_applicants(data_dir, tmp_path / "eval", embedder, settings=get_settings())
+def test_applicant_evaluation_has_the_report_shape_and_sane_figures(talent_match_data: Path, embedder, tmp_path: Path):
+    report = run_applicants(talent_match_data, tmp_path / "eval", embedder, settings=get_settings())
     assert report["dataset"] == "applicants" and report["k"] == 10 and report["vacancies"] == 9
     assert 0 < report["searchable_resumes"] <= report["resumes"]
     assert (tmp_path / "eval" / "applicants" / "pgdata").is_dir()

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from matchflow.evaluation.rankers import RANKERS
 from matchflow.evaluation.runners import run_categories
 from matchflow.settings import get_settings
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
 CATEGORIES = ["ACCOUNTANT", "HR", "TEACHER"]
 
 pytestmark = pytest.mark.realdata
-
-
-@pytest.fixture(scope="module")
-def data_dir() -> Path:
-    if not (SHARED_DATA / "resumes_pdf" / "labels.csv").is_file():
-        pytest.skip(f"real data folder {SHARED_DATA} is absent")
-    return SHARED_DATA
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +20,9 @@ def embedder():
     return Embedder.load("sentence-transformers/all-MiniLM-L6-v2", device="cpu")
 
 
-def test_small_category_evaluation_has_the_report_shape_and_reuses_its_database(data_dir, embedder, tmp_path):
+def test_small_category_evaluation_has_the_report_shape_and_reuses_its_database(categories_data, embedder, tmp_path):
     def run():
-        return run_categories(data_dir, tmp_path / "eval", embedder, settings=get_settings(),
+        return run_categories(categories_data, tmp_path / "eval", embedder, settings=get_settings(),
                               limit_resumes=5, categories=CATEGORIES, postings_per_category=2)
 
     report = run()

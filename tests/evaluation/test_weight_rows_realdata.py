@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -14,27 +12,18 @@ from matchflow.evaluation.weight_rows import category_tasks
 from matchflow.scoring import DEFAULT_WEIGHTS, FEATURES
 from matchflow.settings import get_settings
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
 CATEGORIES = ["ACCOUNTANT", "HR", "TEACHER"]
 
 pytestmark = pytest.mark.realdata
 
 
-@pytest.fixture(scope="module")
-def data_dir() -> Path:
-    if not (SHARED_DATA / "resumes_pdf" / "labels.csv").is_file():
-        pytest.skip(f"real data folder {SHARED_DATA} is absent")
-    return SHARED_DATA
-
-
-def test_weighted_pools_reproduce_the_pipeline_rankers_figures(data_dir, tmp_path):
+def test_weighted_pools_reproduce_the_pipeline_rankers_figures(categories_data, tmp_path):
     from matchflow.embedding import Embedder
 
     settings = get_settings()
     embedder = Embedder.load("sentence-transformers/all-MiniLM-L6-v2", device="cpu")
-    resumes = resume_labels(data_dir, categories=CATEGORIES, per_category=5)
-    postings = category_postings(data_dir, per_category=2, categories=CATEGORIES)
+    resumes = resume_labels(categories_data, categories=CATEGORIES, per_category=5)
+    postings = category_postings(categories_data, per_category=2, categories=CATEGORIES)
     corpus = build_category_corpus(tmp_path / "eval", "full", resumes, postings, embedder, settings)
     tasks = category_tasks(corpus, "full", features=FEATURES, lexical="bm25", bm25_query="terms")
     weights = {"semantic": 0.2, "required_skills": 0.1, "title": 0.5, "experience": 0.1, "location": 0.1}

@@ -11,7 +11,7 @@ from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.embed import embed_batch, load_embedder, register_model
 from matchflow.pipeline.ingest import ingest_paths
 from storage.db import session_scope
-from storage.models import Embedding, EmbeddingModel
+from storage.models import Document, Embedding, EmbeddingModel
 from storage.search import search_by_vector
 from tests.pipeline.conftest import SAMPLES
 
@@ -51,3 +51,21 @@ def test_switching_model_reembeds_and_searches_stay_within_one_model(engine, pip
                                   dimension=384, limit=10)
         assert set(found) == set(resume_ids)
         assert all(len(hits) == 3 for hits in found.values())  # each job once: no vector of the other model
+
+
+def test_the_embed_stage_stores_one_vector_per_document_and_none_per_section(engine, pipeline_settings):
+    """Section vectors are not computed (docs/quality.md, "Section vectors"): one row per document and model,
+    even for resumes and jobs whose skills / experience / requirements sections are long."""
+    ingest_paths(sorted((SAMPLES / "jobs").glob("j0[1-3]-*")), DocumentKind.JOB,
+                 context=RunContext.from_settings(pipeline_settings, engine=engine))
+    ingest_paths(sorted((SAMPLES / "resumes").glob("r0[1-4]-*")), DocumentKind.RESUME,
+                 context=RunContext.from_settings(pipeline_settings, engine=engine))
+    assert _embed_everything(engine, load_embedder(EmbedConfig("sentence-transformers/all-MiniLM-L6-v2", "cpu"))) == 7
+    with session_scope(engine) as session:
+        long_sections = session.scalar(sa.select(sa.func.count()).select_from(Document).where(sa.or_(
+            *(sa.func.length(Document.sections[name].astext) >= 40 for name in ("skills", "experience", "requirements"))
+        )))
+        rows = session.execute(sa.select(Embedding.section, sa.func.count(sa.distinct(Embedding.document_id)),
+                                         sa.func.count()).group_by(Embedding.section)).all()
+    assert long_sections >= 5  # the samples do have sections the embed stage used to embed
+    assert rows == [("document", 7, 7)]

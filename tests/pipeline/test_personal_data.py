@@ -64,6 +64,6 @@ def test_redacted_scoring_text_feeds_fulltext_and_vectors(engine, pipeline_setti
             Embedding.document_id == redacted.id, Embedding.model_id == model.id,
             Embedding.section == "document")).one())
     of_scoring, of_original = (np.asarray(r.document) for r in embedder.embed_documents(
-        [redacted.scoring_text, redacted.text], sections=[{}, {}]))
+        [redacted.scoring_text, redacted.text]))
     assert float(stored @ of_scoring) > 0.9999
     assert float(stored @ of_original) < float(stored @ of_scoring)

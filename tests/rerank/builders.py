@@ -22,7 +22,7 @@ def make_candidate(
     job_title: str | None = None, years: float | None = None, seniority: str | None = None,
     resume_location: str | None = None, job_location: str | None = None, job_remote: str | None = None,
     remote_preference: str | None = None, wanted: SalaryRange | None = None,
-    offered: SalaryRange | None = None, similarity: float = 0.5, section_similarity: float | None = None,
+    offered: SalaryRange | None = None, similarity: float = 0.5,
     resume_text: str = "", job_text: str = "", desired_roles: tuple[str, ...] = (),
     person_name: str | None = None, emails: tuple[str, ...] = (), phones: tuple[str, ...] = (),
 ) -> MatchPair:
@@ -42,5 +42,4 @@ def make_candidate(
         ),
         text=job_text, title=job_title, location=job_location, remote=job_remote, salary=offered,
     )
-    return MatchPair(resume=resume, job=job, retrieval_similarity=similarity,
-                          section_similarity=section_similarity)
+    return MatchPair(resume=resume, job=job, retrieval_similarity=similarity)

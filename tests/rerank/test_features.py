@@ -207,9 +207,8 @@ def test_salary_partly_above_the_range_is_between() -> None:
 
 
 def test_semantic_score() -> None:
-    assert semantic_score(0.7, None) == pytest.approx(0.7)
-    assert semantic_score(-0.2, None) == 0.0 and semantic_score(1.3, None) == 1.0
-    assert semantic_score(0.5, 1.0) == pytest.approx(0.7)
+    assert semantic_score(0.7) == pytest.approx(0.7)
+    assert semantic_score(-0.2) == 0.0 and semantic_score(1.3) == 1.0
 
 
 def test_compute_features_are_all_in_unit_range() -> None:

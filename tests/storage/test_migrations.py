@@ -106,3 +106,24 @@ def test_bm25_structures_go_up_and_down(engine):
         assert conn.execute(sa.text("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
                                     "WHERE attrelid = 'documents'::regclass AND attname = 'bm25'")).scalar() \
             == "sparsevec(536870912)"
+
+
+def test_section_vectors_are_deleted_and_document_vectors_kept(engine):
+    """0006: the embed stage stores no section vectors any more; the ones stored before are deleted."""
+    from storage.models import Document, Embedding, EmbeddingModel
+
+    downgrade(engine, "0005")
+    with engine.begin() as conn:
+        document_id = conn.execute(sa.insert(Document.__table__).values(kind="resume", status="embedded",
+                                                                        file_hash="1" * 64)
+                                   .returning(Document.__table__.c.id)).scalar()
+        # 384 dimensions: a model row of an earlier test may have left its HNSW index over vector(384) behind
+        model_id = conn.execute(sa.insert(EmbeddingModel.__table__).values(name="m", revision="r", dimension=384)
+                                .returning(EmbeddingModel.__table__.c.id)).scalar()
+        conn.execute(sa.insert(Embedding.__table__), [
+            {"document_id": document_id, "model_id": model_id, "kind": "resume", "section": section,
+             "chunks": 1, "embedding": [1.0] + [0.0] * 383} for section in ("document", "skills", "experience")])
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert list(conn.execute(sa.text("SELECT section FROM embeddings WHERE document_id = :d"),
+                                 {"d": document_id}).scalars()) == ["document"]

