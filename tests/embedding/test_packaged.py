@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from matchflow.domain import DocumentKind
 from matchflow.embedding import (
     DEFAULT_EMBED_MODEL,
-    MIN_SECTION_CHARS,
     PACKAGED_MODELS,
     Embedder,
     PackagedEmbedder,
@@ -106,15 +105,13 @@ def test_long_document_is_read_to_the_end(packaged: PackagedEmbedder) -> None:
     assert float(doc.document @ packaged.embed_texts([LONG_RESUME])[0]) > 0.9999  # texts are windowed alike
 
 
-def test_documents_and_sections(packaged: PackagedEmbedder) -> None:
+def test_documents_are_one_vector_each(packaged: PackagedEmbedder) -> None:
     skills = "Python, Django, FastAPI, PostgreSQL, Redis, Celery, Docker, Kubernetes"
-    assert len(skills) >= MIN_SECTION_CHARS
-    docs = packaged.embed_documents(["Backend developer. " + skills, "Повар"], sections=[{"skills": skills}, {}])
-    assert set(docs[0].sections) == {"skills"} and docs[1].sections == {}
-    assert float(docs[0].sections["skills"] @ packaged.embed_texts([skills])[0]) > 0.9999
+    docs = packaged.embed_documents(["Backend developer. " + skills, "Повар"])
+    assert [d.chunks for d in docs] == [1, 1]
+    assert float(docs[0].document @ packaged.embed_texts(["Backend developer. " + skills])[0]) > 0.9999
     assert float(docs[1].document @ packaged.embed_texts(["Повар"])[0]) > 0.9999  # batching mixes nothing
-    with pytest.raises(ValueError, match="sections has 1 entries for 2 texts"):
-        packaged.embed_documents(["a", "b"], sections=[{}])
+    assert packaged.embed_documents([]) == []
 
 
 def test_settings_that_do_not_apply_are_refused() -> None:
