@@ -90,8 +90,10 @@ def worker_image(docker_daemon, tmp_path_factory) -> str:
     for folder in _pip_wheel_folders():
         for wheel in folder.glob("*.whl"):
             (served / wheel.name).symlink_to(wheel)
-    frozen = subprocess.run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], capture_output=True,
-                            text=True, check=True).stdout
+    # name==version for every package, also those installed here from a local file (`pip freeze` would write
+    # their file paths, which the build cannot reach)
+    frozen = subprocess.run([sys.executable, "-m", "pip", "list", "--format=freeze", "--exclude-editable"],
+                            capture_output=True, text=True, check=True).stdout
     (served / "constraints.txt").write_text(frozen)
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(served)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
