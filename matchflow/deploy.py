@@ -34,8 +34,8 @@ GPU_POOL_TYPES = ("docker", "process")
 # variables when they are set where `matchflow deploy` runs. Secrets are not among them: the database URL
 # reaches containers as the name of a Prefect Secret block (MATCHFLOW_DATABASE_URL_BLOCK).
 CONTAINER_SETTINGS = ("database_url_block", "embed_model", "embed_device", "embed_batch_size", "embed_backend",
-                      "rerank_model", "top_k", "score_weights", "redact_scoring_text", "redact_explanations",
-                      "gpu_pool")
+                      "embed_prompt", "rerank_model", "top_k", "score_weights", "redact_scoring_text",
+                      "redact_explanations", "gpu_pool")
 
 
 class DeployError(RuntimeError):

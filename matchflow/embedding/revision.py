@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from matchflow.devices import pick_device
 from matchflow.embedding.auto_choice import remembered_choice
 from matchflow.embedding.backends import backend_revision, validate_backend
+from matchflow.embedding.packaged import packaged_model, packaged_prompt, packaged_revision
+from matchflow.embedding.prompts import model_prompt, prompt_revision
 from matchflow.embedding.source import resolve_model_source
 
 if TYPE_CHECKING:  # sentence-transformers pulls in torch: import it only when a model is loaded
@@ -112,13 +114,17 @@ def _state_dict_fingerprint(model: SentenceTransformer) -> str:
 
 
 def expected_revision(model_name: str, *, backend: str = "torch", device: str = "auto",
-                      cache_dir: str | Path | None = None) -> str | None:
+                      cache_dir: str | Path | None = None, prompt: str | None = None) -> str | None:
     """The revision `Embedder.load(...)` with these arguments would record, without loading the weights.
 
     None when it cannot be known yet: the weights' revision is unknown (a hub model not in the cache), or
     backend `auto` on a CPU whose calibration has not run (the first load measures it). `cache_dir` is
-    where that calibration is kept; it is needed only for `auto` on a CPU.
+    where that calibration is kept; it is needed only for `auto` on a CPU. A packaged model's revision comes
+    from its installed files (package version and weights hash). `prompt` as for `Embedder.load`.
     """
+    packaged = packaged_model(model_name)
+    if packaged is not None:
+        return packaged_revision(packaged, packaged_prompt(packaged, prompt))
     weights = compute_model_revision(resolve_model_source(model_name))
     if weights == "unknown":
         return None
@@ -134,4 +140,4 @@ def expected_revision(model_name: str, *, backend: str = "torch", device: str = 
             backend = remembered_choice(model_name, weights, Path(cache_dir))
             if backend is None:
                 return None
-    return backend_revision(weights, backend)
+    return backend_revision(weights, backend) + prompt_revision(model_prompt(model_name, prompt))

@@ -26,11 +26,13 @@ class EmbedConfig:
     backend: str = "torch"  # the app's setting defaults to auto; code that builds a config by hand gets torch
     cache_dir: str | None = None  # exported models and the auto choice (from_settings: home/models); needed by
     # the onnx backends and by auto on a CPU
+    prompt: str | None = None  # before every model input; None = the model's own (embedding/prompts.py), "" = none
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EmbedConfig:
         return cls(model_name=settings.embed_model, device=settings.embed_device, batch_size=settings.embed_batch_size,
-                   backend=settings.embed_backend, cache_dir=str(settings.home / "models"))
+                   backend=settings.embed_backend, cache_dir=str(settings.home / "models"),
+                   prompt=settings.embed_prompt)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from matchflow.domain import DocumentKind
-from matchflow.embedding import Embedder, expected_revision
+from matchflow.embedding import Embedder, TextEmbedder, expected_revision
 from matchflow.pipeline.bm25 import index_documents
 from matchflow.pipeline.config import EmbedConfig
 from matchflow.pipeline.summary import StageSummary
@@ -23,13 +23,13 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
-def load_embedder(config: EmbedConfig) -> Embedder:
+def load_embedder(config: EmbedConfig) -> TextEmbedder:
     """The process-wide cached model for this configuration."""
     return Embedder.load(config.model_name, device=config.device, batch_size=config.batch_size,
-                         backend=config.backend, cache_dir=config.cache_dir)
+                         backend=config.backend, cache_dir=config.cache_dir, prompt=config.prompt)
 
 
-def register_model(*, session: Session, embedder: Embedder) -> EmbeddingModel:
+def register_model(*, session: Session, embedder: TextEmbedder) -> EmbeddingModel:
     return get_or_create_model(session=session, name=embedder.model_name, revision=embedder.model_revision,
                                dimension=embedder.dimension, max_seq_length=embedder.max_seq_length)
 
@@ -37,7 +37,7 @@ def register_model(*, session: Session, embedder: Embedder) -> EmbeddingModel:
 def needs_first_use_setup(config: EmbedConfig) -> bool:
     """Backend auto has not yet exported and timed the model on this machine: the next load takes minutes."""
     return config.backend == "auto" and expected_revision(config.model_name, backend="auto", device=config.device,
-                                                          cache_dir=config.cache_dir) is None
+                                                          cache_dir=config.cache_dir, prompt=config.prompt) is None
 
 
 def known_model(*, session: Session, config: EmbedConfig) -> EmbeddingModel | None:
@@ -48,7 +48,7 @@ def known_model(*, session: Session, config: EmbedConfig) -> EmbeddingModel | No
     should not pay it. The revision is the one `Embedder.load` records (same function, no model).
     """
     revision = expected_revision(config.model_name, backend=config.backend, device=config.device,
-                                 cache_dir=config.cache_dir)
+                                 cache_dir=config.cache_dir, prompt=config.prompt)
     if revision is None:
         return None
     return find_model(session=session, name=config.model_name, revision=revision)
@@ -65,7 +65,7 @@ def has_documents_to_embed(*, session: Session, kind: DocumentKind, model: Embed
     return model is None or bool(claim_documents_to_embed(session=session, kind=kind, model_id=model.id, limit=1))
 
 
-def embed_batch(*, session: Session, embedder: Embedder, kind: DocumentKind, limit: int) -> StageSummary:
+def embed_batch(*, session: Session, embedder: TextEmbedder, kind: DocumentKind, limit: int) -> StageSummary:
     """Embed up to `limit` documents of `kind` lacking this model's vectors; one encode call, one INSERT."""
     summary = StageSummary()
     model = register_model(session=session, embedder=embedder)
