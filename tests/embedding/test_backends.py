@@ -1,4 +1,5 @@
-"""The ONNX backends (fp32, int8) and `auto`, with the real all-MiniLM-L6-v2 exported offline once per session."""
+"""The ONNX backends (fp32, int8), torch-bf16 and `auto`, with the real all-MiniLM-L6-v2 (exported offline once per
+session for ONNX)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from matchflow.embedding import (
 )
 from matchflow.pipeline.config import EmbedConfig
 from matchflow.pipeline.context import RunContext
-from matchflow.pipeline.embed import embed_batch, known_model, register_model
+from matchflow.pipeline.embed import embed_batch, known_model, load_embedder, register_model
 from matchflow.pipeline.ingest import ingest_paths
 from matchflow.settings import Settings
 from storage.db import session_scope
@@ -56,6 +57,11 @@ def int8(model_cache) -> Embedder:
 @pytest.fixture(scope="session")
 def onnx(model_cache, int8) -> Embedder:  # after int8: the export writes both files at once
     return Embedder.load(DEFAULT_EMBED_MODEL, device="cpu", batch_size=8, backend="onnx", cache_dir=model_cache)
+
+
+@pytest.fixture(scope="session")
+def bf16() -> Embedder:
+    return Embedder.load(DEFAULT_EMBED_MODEL, device="cpu", batch_size=8, backend="torch-bf16")
 
 
 def _row_cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -106,10 +112,40 @@ def test_int8_has_its_own_model_identity(embedder: Embedder, int8: Embedder, mod
 
 def test_backend_setting_is_validated() -> None:
     assert Settings(embed_backend="onnx-int8").embed_backend == "onnx-int8"
-    with pytest.raises(pydantic.ValidationError, match="'auto', 'torch', 'onnx' or 'onnx-int8'"):
+    assert Settings(embed_backend="torch-bf16").embed_backend == "torch-bf16"
+    with pytest.raises(pydantic.ValidationError, match="'auto', 'torch', 'torch-bf16', 'onnx' or 'onnx-int8'"):
         Settings(embed_backend="int8")
-    with pytest.raises(ValueError, match="use one of auto, torch, onnx, onnx-int8"):
+    with pytest.raises(ValueError, match="use one of auto, torch, torch-bf16, onnx, onnx-int8"):
         expected_revision(DEFAULT_EMBED_MODEL, backend="fast")
+
+
+def test_bf16_vectors_stay_close_to_fp32(embedder: Embedder, bf16: Embedder) -> None:
+    texts = calibration_texts() + TEXTS
+    fp32, half = embedder.embed_texts(texts), bf16.embed_texts(texts)
+    assert half.dtype == np.float32 and half.shape == fp32.shape
+    assert _row_cosines(fp32, half).min() >= 0.99
+    assert not np.allclose(fp32, half, atol=1e-4)  # really bf16 arithmetic, not fp32 under another name
+    samples = [LONG_RESUME, *(p.read_text(encoding="utf-8") for p in sorted((SAMPLES / "jobs").glob("j0[3478]-*")))]
+    assert len(samples) == 5
+    for a, b in zip(embedder.embed_documents(samples), bf16.embed_documents(samples), strict=True):
+        assert a.chunks == b.chunks and a.tokens == b.tokens
+        assert float(a.document @ b.document) >= 0.99
+
+
+def test_bf16_has_its_own_model_identity(embedder: Embedder, bf16: Embedder) -> None:
+    assert bf16.backend == "torch-bf16" and bf16.device == "cpu"
+    assert bf16.model_revision == embedder.model_revision + "+bf16"
+    assert expected_revision(DEFAULT_EMBED_MODEL, backend="torch-bf16") == bf16.model_revision
+
+
+def test_bf16_is_chosen_by_the_setting_through_the_loader(monkeypatch, tmp_path: Path, bf16: Embedder) -> None:
+    """MATCHFLOW_EMBED_BACKEND=torch-bf16 -> Settings -> EmbedConfig -> load_embedder: the pipeline's own route."""
+    monkeypatch.setenv("MATCHFLOW_HOME", str(tmp_path))
+    monkeypatch.setenv("MATCHFLOW_EMBED_DEVICE", "cpu")
+    monkeypatch.setenv("MATCHFLOW_EMBED_BACKEND", "torch-bf16")
+    loaded = load_embedder(EmbedConfig.from_settings(Settings()))
+    assert loaded.backend == "torch-bf16" and loaded.model_revision == bf16.model_revision
+    np.testing.assert_allclose(loaded.embed_texts(TEXTS), bf16.embed_texts(TEXTS), atol=1e-6)
 
 
 def test_auto_picks_a_passing_backend_and_caches_the_choice(embedder: Embedder, int8: Embedder,
@@ -117,10 +153,11 @@ def test_auto_picks_a_passing_backend_and_caches_the_choice(embedder: Embedder, 
     assert expected_revision(DEFAULT_EMBED_MODEL, backend="auto", device="cpu", cache_dir=model_cache) is None
     chosen = Embedder.load(DEFAULT_EMBED_MODEL, device="cpu", backend="auto", cache_dir=model_cache)
     [decision] = json.loads((model_cache / CHOICE_FILE).read_text()).values()
-    assert chosen.backend == decision["choice"] in ("torch", "onnx", "onnx-int8")
+    assert chosen.backend == decision["choice"] in ("torch", "torch-bf16", "onnx", "onnx-int8")
     assert decision["results"][chosen.backend]["passed"]
     assert decision["texts"] == len(calibration_texts())
-    assert set(decision["results"]) == {"torch", "onnx", "onnx-int8"}
+    assert set(decision["results"]) == {"torch", "torch-bf16", "onnx", "onnx-int8"}  # every backend was timed
+    assert all(decision["results"][n]["mean_cosine"] >= MIN_MEAN_COSINE for n in ("onnx", "torch-bf16"))
     # known without loading again, and the same on the next load (no second calibration)
     assert expected_revision(DEFAULT_EMBED_MODEL, backend="auto", device="cpu",
                              cache_dir=model_cache) == chosen.model_revision

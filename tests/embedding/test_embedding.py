@@ -86,7 +86,7 @@ def test_hub_snapshot_folder_gives_the_commit(tmp_path: Path) -> None:
 
 
 def test_unknown_backend_is_refused() -> None:
-    with pytest.raises(ValueError, match="backend 'tensorrt': use one of auto, torch, onnx, onnx-int8"):
+    with pytest.raises(ValueError, match="backend 'tensorrt': use one of auto, torch, torch-bf16, onnx, onnx-int8"):
         Embedder.load(DEFAULT_EMBED_MODEL, device="cpu", backend="tensorrt")
 
 
