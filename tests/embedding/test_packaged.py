@@ -21,7 +21,8 @@ from matchflow.embedding import (
     PackagedEmbedder,
     expected_revision,
 )
-from matchflow.embedding.packaged import E5_WINDOW, files_fingerprint
+from matchflow.embedding.fingerprint import files_fingerprint
+from matchflow.embedding.packaged import E5_WINDOW
 from matchflow.pipeline.config import EmbedConfig
 from matchflow.pipeline.context import RunContext
 from matchflow.pipeline.embed import embed_batch, known_model, load_embedder
